@@ -1,0 +1,56 @@
+"""Flask application factory: blueprints, OpenAPI, error shape, limits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from flask_smorest import Api
+
+from api.errors import register_error_handlers
+from engine.bootstrap import build_context
+from engine.services.context import Context
+from engine.settings import Settings
+
+
+def create_app(settings: Settings | None = None, context: Context | None = None) -> Flask:
+    """Build the API; `context` lets tests inject a clock and a database."""
+    settings = settings or Settings.from_env()
+    app = Flask("motcua")
+    app.config.update(
+        MOTCUA_SETTINGS=settings,
+        MAX_CONTENT_LENGTH=max(settings.max_request_bytes, 25 * 1024 * 1024),
+        API_TITLE="motcua",
+        API_VERSION="1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="/docs",
+        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        API_SPEC_OPTIONS={
+            "info": {"description": "One-stop (một cửa) administrative procedures on BPMN."},
+            "components": {"securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+            "security": [{"bearer": []}],
+        },
+    )
+    app.extensions["motcua"] = context or build_context(settings)
+    api = Api(app)
+    from api.cases.routes import blp as cases
+    from api.health.routes import blp as health
+    from api.models.routes import blp as models
+    from api.tasks.routes import blp as tasks
+
+    for blueprint in (health, models, cases, tasks):
+        api.register_blueprint(blueprint)
+    register_error_handlers(app)
+
+    @app.after_request
+    def _security_headers(response: Any) -> Any:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    return app

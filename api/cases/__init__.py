@@ -1,0 +1,1 @@
+"""Cases (dossiers) resource."""

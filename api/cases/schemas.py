@@ -1,0 +1,58 @@
+"""Payloads of the cases resource."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from api.schemas import PageArgsSchema
+
+
+class StartCaseSchema(Schema):
+    """Receive a dossier."""
+
+    procedure_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    channel = fields.Integer(required=True, metadata={"description": "1 in person, 2 online, 3 postal"})
+    unit = fields.String(required=True, validate=validate.Length(min=1, max=32),
+                         metadata={"description": "receiving/processing unit code"})
+    applicant = fields.Dict(load_default=None, metadata={"description": "defaults to data.applicant"})
+    data = fields.Dict(load_default=dict, metadata={"description": "start form data"})
+
+
+class CaseQuerySchema(PageArgsSchema):
+    """Filters of the case list."""
+
+    status = fields.Integer(validate=validate.Range(min=1, max=10))
+    procedure_id = fields.String()
+    unit = fields.String()
+    channel = fields.Integer(validate=validate.OneOf([1, 2, 3]))
+    received_from = fields.AwareDateTime(default_timezone=None)
+    received_to = fields.AwareDateTime(default_timezone=None)
+
+
+class CaseSchema(Schema):
+    """A case."""
+
+    code = fields.String()
+    procedure_id = fields.String()
+    tthc_code = fields.String()
+    model_hash = fields.String()
+    status = fields.Dict()
+    channel = fields.Dict()
+    unit = fields.String()
+    applicant = fields.Dict()
+    received_at = fields.String(allow_none=True)
+    accepted_at = fields.String(allow_none=True)
+    appointment_at = fields.String(allow_none=True)
+    finished_at = fields.String(allow_none=True)
+    returned_at = fields.String(allow_none=True)
+    completed = fields.Boolean()
+    row_version = fields.Integer()
+    open_tasks = fields.List(fields.Dict())
+    data = fields.Dict()
+
+
+class HistorySchema(Schema):
+    """The ordered events of a case."""
+
+    code = fields.String()
+    events = fields.List(fields.Dict())

@@ -1,0 +1,162 @@
+"""The `motcua` command: validate, deploy, serve, worker, db upgrade, token."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+from engine.domain.errors import EngineError, ModelRejectedError
+
+
+def _settings():  # type: ignore[no-untyped-def]
+    from engine.settings import Settings
+
+    return Settings.from_env()
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check a procedure folder or .bpmn file; exit 1 when refused."""
+    from engine.services.bundles import read_bundle
+    from engine.services.models import validate_bundle
+
+    bundle = validate_bundle(read_bundle(args.path))
+    if args.json:
+        print(json.dumps({"ok": bundle.ok, "content_hash": bundle.content_hash,
+                          "problems": [p.as_dict() for p in bundle.problems]},
+                         ensure_ascii=False, indent=2))
+    else:
+        for problem in bundle.problems:
+            print(str(problem), file=sys.stderr if problem.severity == "error" else sys.stdout)
+        if bundle.ok:
+            name = bundle.meta.id if bundle.meta else args.path
+            print(f"ok: {name} is valid ({bundle.content_hash[:12]})")
+        else:
+            errors = sum(p.severity == "error" for p in bundle.problems)
+            print(f"refused: {errors} error(s)", file=sys.stderr)
+    return 0 if bundle.ok else 1
+
+
+def _context(settings):  # type: ignore[no-untyped-def]
+    from engine.bootstrap import build_context, migrate
+
+    migrate(settings)
+    return build_context(settings)
+
+
+def cmd_deploy(args: argparse.Namespace) -> int:
+    """Deploy a procedure folder as a new version."""
+    from engine.domain.model import SYSTEM_ACTOR
+    from engine.services.bundles import read_bundle
+    from engine.services.models import deploy_bundle
+
+    ctx = _context(_settings())
+    result = deploy_bundle(ctx, SYSTEM_ACTOR, read_bundle(args.path))
+    v = result.version
+    state = "deployed" if result.created else "unchanged"
+    print(f"{state}: {v.procedure_id} version {v.version} ({v.content_hash[:12]})")
+    return 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    """Apply database migrations."""
+    from engine.bootstrap import migrate
+
+    settings = _settings()
+    migrate(settings)
+    print(f"database at head: {settings.database_url.split('@')[-1]}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Migrate, deploy bpmn/ and serve the API."""
+    from api.app import create_app
+    from engine.bootstrap import build_context, deploy_folder, migrate
+
+    settings = _settings()
+    migrate(settings)
+    ctx = build_context(settings)
+    bpmn = Path(args.bpmn or settings.bpmn_dir or "bpmn")
+    if bpmn.is_dir():
+        for name, result in deploy_folder(ctx, bpmn):
+            print(f"{'deployed' if result.created else 'unchanged'}: {name} v{result.version.version}")
+    app = create_app(settings, ctx)
+    print(f"motcua API on http://{args.host}:{args.port} (OpenAPI /openapi.json, docs /docs)")
+    app.run(host=args.host, port=args.port, threaded=True)
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Run the background worker (timers)."""
+    from engine.bootstrap import build_context, migrate
+    from engine.worker import run_worker
+
+    settings = _settings()
+    migrate(settings)
+    run_worker(build_context(settings), once=args.once, idle_seconds=args.idle)
+    return 0
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    """Print a signed bearer token for trying the API."""
+    from api.auth import issue_token
+    from engine.domain.clock import SystemClock
+
+    token = issue_token(_settings(), args.sub, args.role, args.unit, now=SystemClock().now(),
+                        ttl=timedelta(hours=args.hours), name=args.name)
+    print(token)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
+    parser = argparse.ArgumentParser(prog="motcua", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("validate", help="check a procedure folder or .bpmn file")
+    p.add_argument("path")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_validate)
+    p = sub.add_parser("deploy", help="deploy a procedure folder as a new version")
+    p.add_argument("path")
+    p.set_defaults(func=cmd_deploy)
+    p = sub.add_parser("serve", help="run the API (migrates and deploys bpmn/ first)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--bpmn", help="procedures folder to deploy at start (default ./bpmn)")
+    p.set_defaults(func=cmd_serve)
+    p = sub.add_parser("worker", help="run the background worker")
+    p.add_argument("--once", action="store_true", help="process what is due, then exit")
+    p.add_argument("--idle", type=float, default=5.0, help="longest sleep between polls (s)")
+    p.set_defaults(func=cmd_worker)
+    p = sub.add_parser("db", help="database administration")
+    dbsub = p.add_subparsers(dest="db_command", required=True)
+    up = dbsub.add_parser("upgrade", help="apply migrations")
+    up.set_defaults(func=cmd_db_upgrade)
+    p = sub.add_parser("token", help="print a signed bearer token")
+    p.add_argument("--sub", required=True)
+    p.add_argument("--role", action="append", default=[], required=True)
+    p.add_argument("--unit", action="append", default=[])
+    p.add_argument("--name", default="")
+    p.add_argument("--hours", type=float, default=8.0)
+    p.set_defaults(func=cmd_token)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ModelRejectedError as exc:
+        for problem in exc.problems:
+            print(str(problem), file=sys.stderr)
+        return 1
+    except EngineError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,19 @@
+"""Liveness and database reachability, for load balancers and operators."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+
+from api.context import engine_context
+from engine.services.health import check_database
+
+blp = Blueprint("health", __name__, url_prefix="/health", description="Health")
+
+
+@blp.route("", methods=["GET"])
+def health() -> tuple[dict[str, Any], int]:
+    """Service and database status (no token needed)."""
+    ok, detail = check_database(engine_context())
+    return {"status": "ok" if ok else "degraded", "database": detail}, 200 if ok else 503

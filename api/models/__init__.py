@@ -1,0 +1,1 @@
+"""Process models resource."""

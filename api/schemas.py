@@ -1,0 +1,41 @@
+"""marshmallow schemas shared by resources: paging and the error shape (for OpenAPI)."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+
+class PageArgsSchema(Schema):
+    """Pagination query arguments."""
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+class ErrorDetailSchema(Schema):
+    """One problem: a JSON pointer (forms) or a model location (deploy)."""
+
+    pointer = fields.String()
+    message = fields.String()
+    code = fields.String()
+
+
+class ErrorSchema(Schema):
+    """The common error body."""
+
+    class ErrorBody(Schema):
+        status = fields.Integer()
+        code = fields.String()
+        message = fields.String()
+        details = fields.List(fields.Dict())
+
+    error = fields.Nested(ErrorBody)
+
+
+class PageSchema(Schema):
+    """A page of results."""
+
+    items = fields.List(fields.Dict())
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()

@@ -1,0 +1,341 @@
+"""Repositories: turn rows into domain objects and back; no business rules here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from engine.adapters.rows import CaseEventRow, CaseRow, DossierSequenceRow, ModelVersionRow, TaskRow
+from engine.domain.errors import ConflictError
+from engine.domain.model import Case, CaseEvent, CaseStatus, Channel, HumanTask, ModelVersion, TaskState
+from engine.runtime.serializer import SERIALIZER_VERSION
+
+
+@dataclass(frozen=True)
+class Page:
+    """Pagination request."""
+
+    page: int = 1
+    per_page: int = 50
+
+    @property
+    def offset(self) -> int:
+        """Rows to skip."""
+        return (self.page - 1) * self.per_page
+
+
+def _version(row: ModelVersionRow) -> ModelVersion:
+    return ModelVersion(
+        id=row.id, procedure_id=row.procedure_id, version=row.version, content_hash=row.content_hash,
+        process_id=row.process_id, name=row.name, tthc_code=row.tthc_code, meta=row.meta,
+        files=row.files, spec_json=row.spec_json, deployed_by=row.deployed_by,
+        deployed_at=row.deployed_at,
+    )
+
+
+class ModelRepository:
+    """Deployed model versions."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, version: ModelVersion, elements: dict[str, Any]) -> ModelVersion:
+        """Store a new version and return it with its id."""
+        row = ModelVersionRow(
+            procedure_id=version.procedure_id, version=version.version,
+            content_hash=version.content_hash, process_id=version.process_id, name=version.name,
+            tthc_code=version.tthc_code, meta=version.meta, files=version.files,
+            elements=elements, spec_json=version.spec_json, deployed_by=version.deployed_by,
+            deployed_at=version.deployed_at,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return _version(row)
+
+    def get(self, version_id: int) -> ModelVersion | None:
+        """A version by id."""
+        row = self.session.get(ModelVersionRow, version_id)
+        return _version(row) if row else None
+
+    def elements(self, version_id: int) -> dict[str, Any]:
+        """The element table of a version."""
+        row = self.session.get(ModelVersionRow, version_id)
+        return dict(row.elements) if row else {}
+
+    def by_hash(self, content_hash: str) -> ModelVersion | None:
+        """The version with this content hash, if deployed."""
+        row = self.session.scalars(
+            select(ModelVersionRow).where(ModelVersionRow.content_hash == content_hash)
+        ).first()
+        return _version(row) if row else None
+
+    def latest(self, procedure_id: str) -> ModelVersion | None:
+        """The newest version of a procedure."""
+        row = self.session.scalars(
+            select(ModelVersionRow)
+            .where(ModelVersionRow.procedure_id == procedure_id)
+            .order_by(ModelVersionRow.version.desc())
+            .limit(1)
+        ).first()
+        return _version(row) if row else None
+
+    def versions(self, procedure_id: str) -> list[ModelVersion]:
+        """All versions of a procedure, newest first."""
+        rows = self.session.scalars(
+            select(ModelVersionRow)
+            .where(ModelVersionRow.procedure_id == procedure_id)
+            .order_by(ModelVersionRow.version.desc())
+        )
+        return [_version(r) for r in rows]
+
+    def procedures(self) -> list[ModelVersion]:
+        """The latest version of every procedure."""
+        newest = (
+            select(ModelVersionRow.procedure_id, func.max(ModelVersionRow.version).label("v"))
+            .group_by(ModelVersionRow.procedure_id)
+            .subquery()
+        )
+        rows = self.session.scalars(
+            select(ModelVersionRow)
+            .join(newest, (ModelVersionRow.procedure_id == newest.c.procedure_id)
+                  & (ModelVersionRow.version == newest.c.v))
+            .order_by(ModelVersionRow.procedure_id)
+        )
+        return [_version(r) for r in rows]
+
+
+def _case(row: CaseRow) -> Case:
+    return Case(
+        id=row.id, code=row.code, procedure_id=row.procedure_id, tthc_code=row.tthc_code,
+        model_version_id=row.model_version_id, model_hash=row.model_hash,
+        status=CaseStatus(row.status), channel=Channel(row.channel), unit=row.unit,
+        applicant=row.applicant, received_at=row.received_at, accepted_at=row.accepted_at,
+        appointment_at=row.appointment_at, finished_at=row.finished_at,
+        returned_at=row.returned_at, completed=row.completed, state=row.state, data=row.data,
+        row_version=row.row_version, next_due_at=row.next_due_at, created_by=row.created_by,
+        last_event_seq=row.last_event_seq, last_event_hash=row.last_event_hash,
+    )
+
+
+_CASE_FIELDS = (
+    "status", "accepted_at", "appointment_at", "finished_at", "returned_at", "completed",
+    "state", "data", "next_due_at", "last_event_seq", "last_event_hash", "applicant",
+)
+
+
+class CaseRepository:
+    """Cases, loaded under lock and saved with an optimistic version check."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, case: Case) -> Case:
+        """Insert a new case; sets its id."""
+        row = CaseRow(
+            code=case.code, procedure_id=case.procedure_id, tthc_code=case.tthc_code,
+            model_version_id=case.model_version_id, model_hash=case.model_hash,
+            status=int(case.status), channel=int(case.channel), unit=case.unit,
+            applicant=case.applicant, received_at=case.received_at, accepted_at=case.accepted_at,
+            appointment_at=case.appointment_at, finished_at=case.finished_at,
+            returned_at=case.returned_at, completed=case.completed, state=case.state,
+            data=case.data, serializer_version=SERIALIZER_VERSION, row_version=1,
+            next_due_at=case.next_due_at, created_by=case.created_by,
+            last_event_seq=case.last_event_seq, last_event_hash=case.last_event_hash,
+        )
+        self.session.add(row)
+        self.session.flush()
+        case.id = row.id
+        case.row_version = 1
+        return case
+
+    def get_by_code(self, code: str, *, lock: bool = False) -> Case | None:
+        """A case by its dossier code, locked FOR UPDATE when asked (PostgreSQL)."""
+        stmt = select(CaseRow).where(CaseRow.code == code)
+        if lock:
+            stmt = stmt.with_for_update()
+        row = self.session.scalars(stmt).first()
+        return _case(row) if row else None
+
+    def get(self, case_id: int, *, lock: bool = False) -> Case | None:
+        """A case by id, locked FOR UPDATE when asked."""
+        stmt = select(CaseRow).where(CaseRow.id == case_id)
+        if lock:
+            stmt = stmt.with_for_update()
+        row = self.session.scalars(stmt).first()
+        return _case(row) if row else None
+
+    def save(self, case: Case) -> None:
+        """Write the changed case if nobody else did since it was loaded, else ConflictError."""
+        values = {name: getattr(case, name) for name in _CASE_FIELDS}
+        values["status"] = int(case.status)
+        result = self.session.execute(
+            update(CaseRow)
+            .where(CaseRow.id == case.id, CaseRow.row_version == case.row_version)
+            .values(row_version=case.row_version + 1, serializer_version=SERIALIZER_VERSION, **values)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            raise ConflictError(f"case {case.code} was changed by someone else; reload and retry")
+        case.row_version += 1
+
+    def search(self, filters: dict[str, Any], page: Page) -> tuple[list[Case], int]:
+        """Cases matching the filters, newest first, with the total count."""
+        conds = []
+        if filters.get("units") is not None:
+            conds.append(CaseRow.unit.in_(sorted(filters["units"])))
+        for name in ("status", "procedure_id", "unit", "channel"):
+            if filters.get(name) is not None:
+                conds.append(getattr(CaseRow, name) == filters[name])
+        if filters.get("received_from") is not None:
+            conds.append(CaseRow.received_at >= filters["received_from"])
+        if filters.get("received_to") is not None:
+            conds.append(CaseRow.received_at < filters["received_to"])
+        total = self.session.scalar(select(func.count()).select_from(CaseRow).where(*conds)) or 0
+        rows = self.session.scalars(
+            select(CaseRow).where(*conds).order_by(CaseRow.received_at.desc(), CaseRow.id.desc())
+            .offset(page.offset).limit(page.per_page)
+        )
+        return [_case(r) for r in rows], total
+
+    def due_codes(self, now: datetime, limit: int) -> list[str]:
+        """Codes of cases whose next timer is due."""
+        rows = self.session.scalars(
+            select(CaseRow.code).where(CaseRow.next_due_at <= now, CaseRow.completed.is_(False))
+            .order_by(CaseRow.next_due_at).limit(limit)
+        )
+        return list(rows)
+
+    def next_code(self, unit: str, day: datetime) -> str:
+        """The next dossier code of the unit for that day: {unit}-{YYMMDD}-{seq:04d}."""
+        stamp = day.strftime("%y%m%d")
+        row = self.session.get(DossierSequenceRow, (unit, stamp), with_for_update=True)
+        if row is None:
+            row = DossierSequenceRow(unit=unit, day=stamp, last=0)
+            self.session.add(row)
+        row.last += 1
+        self.session.flush()
+        return f"{unit}-{stamp}-{row.last:04d}"
+
+
+def _task(row: TaskRow) -> HumanTask:
+    return HumanTask(
+        id=row.id, case_id=row.case_id, case_code=row.case_code, element_id=row.element_id,
+        name=row.name, lane=row.lane,
+        candidate_groups=[g for g in row.candidate_groups.split(",") if g],
+        unit=row.unit, state=TaskState(row.state), form=row.form, created_at=row.created_at,
+        assignee=row.assignee, claimed_at=row.claimed_at, due_at=row.due_at,
+        completed_at=row.completed_at, completed_by=row.completed_by,
+    )
+
+
+_TASK_FIELDS = ("assignee", "claimed_at", "due_at", "completed_at", "completed_by")
+
+
+class TaskRepository:
+    """The human-task projection."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, task: HumanTask) -> None:
+        """Insert a task row."""
+        self.session.add(
+            TaskRow(
+                id=task.id, case_id=task.case_id, case_code=task.case_code,
+                element_id=task.element_id, name=task.name, lane=task.lane,
+                candidate_groups=",".join(task.candidate_groups), unit=task.unit,
+                state=task.state.value, form=task.form, created_at=task.created_at,
+                assignee=task.assignee, claimed_at=task.claimed_at, due_at=task.due_at,
+                completed_at=task.completed_at, completed_by=task.completed_by,
+            )
+        )
+
+    def update(self, task: HumanTask) -> None:
+        """Write a task's changed fields."""
+        values = {name: getattr(task, name) for name in _TASK_FIELDS}
+        self.session.execute(
+            update(TaskRow).where(TaskRow.id == task.id)
+            .values(state=task.state.value, **values)
+            .execution_options(synchronize_session=False)
+        )
+
+    def get(self, task_id: str) -> HumanTask | None:
+        """A task by id."""
+        row = self.session.get(TaskRow, task_id)
+        return _task(row) if row else None
+
+    def open_for_case(self, case_id: int) -> list[HumanTask]:
+        """Open tasks of a case."""
+        rows = self.session.scalars(
+            select(TaskRow).where(TaskRow.case_id == case_id, TaskRow.state == TaskState.OPEN.value)
+            .order_by(TaskRow.created_at, TaskRow.id)
+        )
+        return [_task(r) for r in rows]
+
+    def search(self, filters: dict[str, Any], page: Page) -> tuple[list[HumanTask], int]:
+        """Tasks matching the filters (units, groups, assignee, state, case, element), oldest first."""
+        conds = []
+        if filters.get("units") is not None:
+            conds.append(TaskRow.unit.in_(sorted(filters["units"])))
+        if filters.get("groups") is not None:
+            groups = sorted(filters["groups"])
+            conds.append(_any_group(groups))
+        for name in ("assignee", "case_id", "element_id", "unit", "case_code"):
+            if filters.get(name) is not None:
+                conds.append(getattr(TaskRow, name) == filters[name])
+        if filters.get("unassigned"):
+            conds.append(TaskRow.assignee.is_(None))
+        if filters.get("state") is not None:
+            conds.append(TaskRow.state == filters["state"])
+        total = self.session.scalar(select(func.count()).select_from(TaskRow).where(*conds)) or 0
+        rows = self.session.scalars(
+            select(TaskRow).where(*conds).order_by(TaskRow.created_at, TaskRow.id)
+            .offset(page.offset).limit(page.per_page)
+        )
+        return [_task(r) for r in rows], total
+
+
+def _any_group(groups: list[str]) -> Any:
+    from sqlalchemy import false, or_
+
+    if not groups:
+        return false()
+    # candidate_groups is a comma-joined list; match whole items only.
+    return or_(*[("," + TaskRow.candidate_groups + ",").contains("," + g + ",") for g in groups])
+
+
+def _event(row: CaseEventRow) -> CaseEvent:
+    return CaseEvent(
+        case_id=row.case_id, seq=row.seq, type=row.type, at=row.at, actor=row.actor,
+        actor_unit=row.actor_unit, payload=row.payload, model_hash=row.model_hash,
+        prev_hash=row.prev_hash, hash=row.hash, task_id=row.task_id,
+    )
+
+
+class EventRepository:
+    """The append-only case history."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def append(self, event: CaseEvent) -> None:
+        """Insert one sealed event."""
+        self.session.add(
+            CaseEventRow(
+                case_id=event.case_id, seq=event.seq, type=event.type, at=event.at,
+                actor=event.actor, actor_unit=event.actor_unit, task_id=event.task_id,
+                payload=event.payload, model_hash=event.model_hash, prev_hash=event.prev_hash,
+                hash=event.hash,
+            )
+        )
+
+    def for_case(self, case_id: int) -> list[CaseEvent]:
+        """Every event of a case in order."""
+        rows = self.session.scalars(
+            select(CaseEventRow).where(CaseEventRow.case_id == case_id).order_by(CaseEventRow.seq)
+        )
+        return [_event(r) for r in rows]

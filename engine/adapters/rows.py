@@ -1,0 +1,166 @@
+"""SQLAlchemy table mappings (rows). Only engine.adapters imports SQLAlchemy."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+# BigInteger primary keys become plain INTEGER on SQLite so they stay rowid aliases.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timezone-aware instants stored as UTC on every database (SQLite keeps no offset)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored: pass a timezone-aware instant")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every motcua table."""
+
+    type_annotation_map = {dict[str, Any]: JSON, datetime: UtcDateTime()}
+
+
+class ModelVersionRow(Base):
+    """An immutable deployed version of a procedure's bundle."""
+
+    __tablename__ = "process_model"
+    __table_args__ = (UniqueConstraint("procedure_id", "version"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    procedure_id: Mapped[str] = mapped_column(String(100), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    process_id: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(300))
+    tthc_code: Mapped[str] = mapped_column(String(50), default="")
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON)
+    files: Mapped[dict[str, Any]] = mapped_column(JSON)
+    elements: Mapped[dict[str, Any]] = mapped_column(JSON)
+    spec_json: Mapped[str] = mapped_column(Text)
+    deployed_by: Mapped[str] = mapped_column(String(200))
+    deployed_at: Mapped[datetime]
+
+
+class CaseRow(Base):
+    """A dossier: state without the spec, plus the columns queries and the legal clock need."""
+
+    __tablename__ = "case"
+    __table_args__ = (
+        Index("ix_case_unit_status", "unit", "status"),
+        Index("ix_case_next_due_at", "next_due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    procedure_id: Mapped[str] = mapped_column(String(100), index=True)
+    tthc_code: Mapped[str] = mapped_column(String(50), default="")
+    model_version_id: Mapped[int] = mapped_column(ForeignKey("process_model.id"))
+    model_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int] = mapped_column(Integer)
+    channel: Mapped[int] = mapped_column(Integer)
+    unit: Mapped[str] = mapped_column(String(64))
+    applicant: Mapped[dict[str, Any]] = mapped_column(JSON)
+    received_at: Mapped[datetime] = mapped_column(index=True)
+    accepted_at: Mapped[datetime | None]
+    appointment_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    returned_at: Mapped[datetime | None]
+    completed: Mapped[bool] = mapped_column(default=False)
+    state: Mapped[str] = mapped_column(Text)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    serializer_version: Mapped[str] = mapped_column(String(16))
+    row_version: Mapped[int] = mapped_column(Integer)
+    next_due_at: Mapped[datetime | None]
+    created_by: Mapped[str] = mapped_column(String(200))
+    last_event_seq: Mapped[int] = mapped_column(Integer, default=0)
+    last_event_hash: Mapped[str] = mapped_column(String(64), default="")
+
+
+class TaskRow(Base):
+    """Queryable projection of human tasks, rewritten in the same transaction as the case."""
+
+    __tablename__ = "task"
+    __table_args__ = (
+        Index("ix_task_unit_state", "unit", "state"),
+        Index("ix_task_assignee_state", "assignee", "state"),
+        Index("ix_task_case_state", "case_id", "state"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"))
+    case_code: Mapped[str] = mapped_column(String(64))
+    element_id: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(300))
+    lane: Mapped[str] = mapped_column(String(200))
+    candidate_groups: Mapped[str] = mapped_column(String(500))
+    unit: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16))
+    form: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime]
+    assignee: Mapped[str | None] = mapped_column(String(200))
+    claimed_at: Mapped[datetime | None]
+    due_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
+    completed_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class CaseEventRow(Base):
+    """Append-only history entry; never updated, never deleted."""
+
+    __tablename__ = "case_event"
+    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    type: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(200))
+    actor_unit: Mapped[str] = mapped_column(String(64))
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    model_hash: Mapped[str] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class DossierSequenceRow(Base):
+    """Daily sequence per unit for dossier codes {unit}-{YYMMDD}-{seq}."""
+
+    __tablename__ = "dossier_sequence"
+
+    unit: Mapped[str] = mapped_column(String(64), primary_key=True)
+    day: Mapped[str] = mapped_column(String(6), primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)

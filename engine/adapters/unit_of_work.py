@@ -1,0 +1,62 @@
+"""Unit of work: one transaction per command; leaving the block without commit() rolls back."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine.adapters.repository import (
+    CaseRepository,
+    EventRepository,
+    ModelRepository,
+    TaskRepository,
+)
+
+
+class SqlUnitOfWork:
+    """Repositories over one SQLAlchemy session."""
+
+    models: ModelRepository
+    cases: CaseRepository
+    tasks: TaskRepository
+    events: EventRepository
+
+    def __init__(self, session_factory: sessionmaker[Session], readonly: bool = False) -> None:
+        self._factory = session_factory
+        self._readonly = readonly
+        self.session: Session | None = None
+
+    def __enter__(self) -> SqlUnitOfWork:
+        self.session = self._factory()
+        if self._readonly:
+            # Queries need no write lock; SQLite then begins a plain (deferred) transaction.
+            self.session.connection(execution_options={"motcua_readonly": True})
+        self.models = ModelRepository(self.session)
+        self.cases = CaseRepository(self.session)
+        self.tasks = TaskRepository(self.session)
+        self.events = EventRepository(self.session)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self.session is not None
+        try:
+            self.session.rollback()
+        finally:
+            self.session.close()
+            self.session = None
+
+    def commit(self) -> None:
+        """Make the command's changes durable."""
+        assert self.session is not None
+        self.session.commit()
+
+    def rollback(self) -> None:
+        """Drop the command's changes."""
+        assert self.session is not None
+        self.session.rollback()
