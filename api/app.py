@@ -29,8 +29,11 @@ def create_app(settings: Settings | None = None, context: Context | None = None)
         OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
         API_SPEC_OPTIONS={
             "info": {"description": "One-stop (một cửa) administrative procedures on BPMN."},
-            "components": {"securitySchemes": {
-                "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+            "components": {
+                "securitySchemes": {
+                    "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+                }
+            },
             "security": [{"bearer": []}],
         },
     )

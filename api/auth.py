@@ -17,14 +17,24 @@ class AuthError(Exception):
 
 
 def issue_token(
-    settings: Settings, sub: str, roles: list[str], units: list[str], *,
-    now: datetime, ttl: timedelta = timedelta(hours=8), name: str = "",
+    settings: Settings,
+    sub: str,
+    roles: list[str],
+    units: list[str],
+    *,
+    now: datetime,
+    ttl: timedelta = timedelta(hours=8),
+    name: str = "",
 ) -> str:
     """A signed HS256 token carrying subject, roles and units."""
     claims: dict[str, Any] = {
-        "sub": sub, "roles": sorted(set(roles)), "units": sorted(set(units)),
-        "iss": settings.token_issuer, "aud": settings.token_audience,
-        "iat": int(now.timestamp()), "exp": int((now + ttl).timestamp()),
+        "sub": sub,
+        "roles": sorted(set(roles)),
+        "units": sorted(set(units)),
+        "iss": settings.token_issuer,
+        "aud": settings.token_audience,
+        "iat": int(now.timestamp()),
+        "exp": int((now + ttl).timestamp()),
     }
     if name:
         claims["name"] = name
@@ -35,8 +45,11 @@ def verify_token(settings: Settings, token: str) -> Actor:
     """The actor of a valid token, else AuthError saying why."""
     try:
         claims = jwt.decode(
-            token, settings.secret_key, algorithms=["HS256"],
-            audience=settings.token_audience, issuer=settings.token_issuer,
+            token,
+            settings.secret_key,
+            algorithms=["HS256"],
+            audience=settings.token_audience,
+            issuer=settings.token_issuer,
             options={"require": ["exp", "sub", "iss", "aud"]},
         )
     except jwt.ExpiredSignatureError:
@@ -46,8 +59,12 @@ def verify_token(settings: Settings, token: str) -> Actor:
     roles, units = claims.get("roles", []), claims.get("units", [])
     if not isinstance(roles, list) or not isinstance(units, list):
         raise AuthError("invalid token: roles and units must be lists")
-    return Actor(sub=str(claims["sub"]), roles=frozenset(map(str, roles)),
-                 units=frozenset(map(str, units)), name=str(claims.get("name", "")))
+    return Actor(
+        sub=str(claims["sub"]),
+        roles=frozenset(map(str, roles)),
+        units=frozenset(map(str, units)),
+        name=str(claims.get("name", "")),
+    )
 
 
 def current_actor() -> Actor:

@@ -24,9 +24,17 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     bundle = validate_bundle(read_bundle(args.path))
     if args.json:
-        print(json.dumps({"ok": bundle.ok, "content_hash": bundle.content_hash,
-                          "problems": [p.as_dict() for p in bundle.problems]},
-                         ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {
+                    "ok": bundle.ok,
+                    "content_hash": bundle.content_hash,
+                    "problems": [p.as_dict() for p in bundle.problems],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         for problem in bundle.problems:
             print(str(problem), file=sys.stderr if problem.severity == "error" else sys.stdout)
@@ -81,7 +89,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     bpmn = Path(args.bpmn or settings.bpmn_dir or "bpmn")
     if bpmn.is_dir():
         for name, result in deploy_folder(ctx, bpmn):
-            print(f"{'deployed' if result.created else 'unchanged'}: {name} v{result.version.version}")
+            print(
+                f"{'deployed' if result.created else 'unchanged'}: {name} v{result.version.version}"
+            )
     app = create_app(settings, ctx)
     print(f"motcua API on http://{args.host}:{args.port} (OpenAPI /openapi.json, docs /docs)")
     app.run(host=args.host, port=args.port, threaded=True)
@@ -104,8 +114,15 @@ def cmd_token(args: argparse.Namespace) -> int:
     from api.auth import issue_token
     from engine.domain.clock import SystemClock
 
-    token = issue_token(_settings(), args.sub, args.role, args.unit, now=SystemClock().now(),
-                        ttl=timedelta(hours=args.hours), name=args.name)
+    token = issue_token(
+        _settings(),
+        args.sub,
+        args.role,
+        args.unit,
+        now=SystemClock().now(),
+        ttl=timedelta(hours=args.hours),
+        name=args.name,
+    )
     print(token)
     return 0
 

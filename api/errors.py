@@ -35,8 +35,9 @@ STATUS = {
 
 def error_body(status: int, code: str, message: str, details: list[Any] | None = None) -> Any:
     """The common error shape: {"error": {"status", "code", "message", "details"}}."""
-    response = jsonify({"error": {"status": status, "code": code, "message": message,
-                                  "details": details or []}})
+    response = jsonify(
+        {"error": {"status": status, "code": code, "message": message, "details": details or []}}
+    )
     response.status_code = status
     return response
 
@@ -45,7 +46,11 @@ def _webargs_details(messages: Any, prefix: str = "") -> list[dict[str, str]]:
     details: list[dict[str, str]] = []
     if isinstance(messages, dict):
         for key, value in messages.items():
-            pointer = prefix if key in ("json", "query", "form", "files", "_schema") and not prefix else f"{prefix}/{key}"
+            pointer = (
+                prefix
+                if key in ("json", "query", "form", "files", "_schema") and not prefix
+                else f"{prefix}/{key}"
+            )
             details.extend(_webargs_details(value, pointer))
     elif isinstance(messages, list):
         for item in messages:
@@ -75,8 +80,14 @@ def register_error_handlers(app: Flask) -> None:
         data = getattr(exc, "data", None) or {}
         details = _webargs_details(data.get("messages")) if isinstance(data, dict) else []
         status = exc.code or 500
-        code = "request_invalid" if status == 422 else (exc.name or "error").lower().replace(" ", "_")
-        message = "request body or parameters are invalid" if status == 422 else (exc.description or exc.name)
+        code = (
+            "request_invalid" if status == 422 else (exc.name or "error").lower().replace(" ", "_")
+        )
+        message = (
+            "request body or parameters are invalid"
+            if status == 422
+            else (exc.description or exc.name)
+        )
         return error_body(status, code, message, details)
 
     @app.errorhandler(Exception)

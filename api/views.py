@@ -16,26 +16,43 @@ def iso(value: datetime | None) -> str | None:
 def task_json(task: HumanTask) -> dict[str, Any]:
     """A task as listed."""
     return {
-        "id": task.id, "case_code": task.case_code, "element_id": task.element_id,
-        "name": task.name, "lane": task.lane, "candidate_groups": task.candidate_groups,
-        "unit": task.unit, "state": task.state.value, "assignee": task.assignee,
-        "created_at": iso(task.created_at), "claimed_at": iso(task.claimed_at),
-        "due_at": iso(task.due_at), "completed_at": iso(task.completed_at),
-        "completed_by": task.completed_by, "form": task.form or None,
+        "id": task.id,
+        "case_code": task.case_code,
+        "element_id": task.element_id,
+        "name": task.name,
+        "lane": task.lane,
+        "candidate_groups": task.candidate_groups,
+        "unit": task.unit,
+        "state": task.state.value,
+        "assignee": task.assignee,
+        "created_at": iso(task.created_at),
+        "claimed_at": iso(task.claimed_at),
+        "due_at": iso(task.due_at),
+        "completed_at": iso(task.completed_at),
+        "completed_by": task.completed_by,
+        "form": task.form or None,
     }
 
 
-def case_json(case: Case, open_tasks: list[HumanTask] | None = None, *, data: bool = False) -> dict[str, Any]:
+def case_json(
+    case: Case, open_tasks: list[HumanTask] | None = None, *, data: bool = False
+) -> dict[str, Any]:
     """A case as listed, or shown (with data and open tasks)."""
     body: dict[str, Any] = {
-        "code": case.code, "procedure_id": case.procedure_id, "tthc_code": case.tthc_code,
+        "code": case.code,
+        "procedure_id": case.procedure_id,
+        "tthc_code": case.tthc_code,
         "model_hash": case.model_hash,
         "status": {"code": int(case.status), "label": case.status.label},
         "channel": {"code": int(case.channel), "label": case.channel.label},
-        "unit": case.unit, "applicant": case.applicant,
-        "received_at": iso(case.received_at), "accepted_at": iso(case.accepted_at),
-        "appointment_at": iso(case.appointment_at), "finished_at": iso(case.finished_at),
-        "returned_at": iso(case.returned_at), "completed": case.completed,
+        "unit": case.unit,
+        "applicant": case.applicant,
+        "received_at": iso(case.received_at),
+        "accepted_at": iso(case.accepted_at),
+        "appointment_at": iso(case.appointment_at),
+        "finished_at": iso(case.finished_at),
+        "returned_at": iso(case.returned_at),
+        "completed": case.completed,
         "row_version": case.row_version,
     }
     if open_tasks is not None:
@@ -48,20 +65,31 @@ def case_json(case: Case, open_tasks: list[HumanTask] | None = None, *, data: bo
 def event_json(event: CaseEvent) -> dict[str, Any]:
     """A history event."""
     return {
-        "seq": event.seq, "type": event.type, "at": iso(event.at), "actor": event.actor,
-        "actor_unit": event.actor_unit, "task_id": event.task_id, "payload": event.payload,
-        "model_hash": event.model_hash, "prev_hash": event.prev_hash, "hash": event.hash,
+        "seq": event.seq,
+        "type": event.type,
+        "at": iso(event.at),
+        "actor": event.actor,
+        "actor_unit": event.actor_unit,
+        "task_id": event.task_id,
+        "payload": event.payload,
+        "model_hash": event.model_hash,
+        "prev_hash": event.prev_hash,
+        "hash": event.hash,
     }
 
 
 def version_json(version: ModelVersion, *, files: bool = False) -> dict[str, Any]:
     """A model version."""
     body = {
-        "procedure_id": version.procedure_id, "version": version.version,
-        "content_hash": version.content_hash, "process_id": version.process_id,
-        "name": version.name, "tthc_code": version.tthc_code,
+        "procedure_id": version.procedure_id,
+        "version": version.version,
+        "content_hash": version.content_hash,
+        "process_id": version.process_id,
+        "name": version.name,
+        "tthc_code": version.tthc_code,
         "time_limit": version.meta.get("time_limit"),
-        "deployed_by": version.deployed_by, "deployed_at": iso(version.deployed_at),
+        "deployed_by": version.deployed_by,
+        "deployed_at": iso(version.deployed_at),
     }
     if files:
         body["files"] = sorted(version.files)

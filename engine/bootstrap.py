@@ -40,5 +40,7 @@ def deploy_folder(ctx: Context, root: Path) -> list[tuple[str, DeployResult]]:
     """Deploy every procedure folder under root (a folder holding procedure.json)."""
     results = []
     for meta in sorted(root.glob("*/procedure.json")):
-        results.append((meta.parent.name, deploy_bundle(ctx, SYSTEM_ACTOR, read_bundle(meta.parent))))
+        results.append(
+            (meta.parent.name, deploy_bundle(ctx, SYSTEM_ACTOR, read_bundle(meta.parent)))
+        )
     return results

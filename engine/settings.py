@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEV_SECRET = "motcua-development-secret-change-me"
+MIN_SECRET_BYTES = 32
 
 
 @dataclass(frozen=True)
@@ -39,4 +40,8 @@ class Settings:
         settings = cls(**values)  # type: ignore[arg-type]
         if settings.production and settings.secret_key in ("", DEV_SECRET):
             raise RuntimeError("MOTCUA_SECRET_KEY must be set to a real secret in production")
+        if len(settings.secret_key.encode()) < MIN_SECRET_BYTES:
+            raise RuntimeError(
+                f"MOTCUA_SECRET_KEY must be at least {MIN_SECRET_BYTES} bytes (HS256 tokens)"
+            )
         return settings

@@ -23,8 +23,13 @@ blp = Blueprint("cases", __name__, url_prefix="/cases", description="Dossiers (h
 def start_case(body: dict[str, Any]) -> dict[str, Any]:
     """Receive a dossier and start its case."""
     view = cases.start_case(
-        engine_context(), current_actor(), body["procedure_id"], body["channel"], body["unit"],
-        body["data"], body.get("applicant"),
+        engine_context(),
+        current_actor(),
+        body["procedure_id"],
+        body["channel"],
+        body["unit"],
+        body["data"],
+        body.get("applicant"),
     )
     return case_json(view.case, view.open_tasks, data=True)
 

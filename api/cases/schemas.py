@@ -11,10 +11,17 @@ class StartCaseSchema(Schema):
     """Receive a dossier."""
 
     procedure_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    channel = fields.Integer(required=True, metadata={"description": "1 in person, 2 online, 3 postal"})
-    unit = fields.String(required=True, validate=validate.Length(min=1, max=32),
-                         metadata={"description": "receiving/processing unit code"})
-    applicant = fields.Dict(load_default=None, metadata={"description": "defaults to data.applicant"})
+    channel = fields.Integer(
+        required=True, metadata={"description": "1 in person, 2 online, 3 postal"}
+    )
+    unit = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=32),
+        metadata={"description": "receiving/processing unit code"},
+    )
+    applicant = fields.Dict(
+        load_default=None, metadata={"description": "defaults to data.applicant"}
+    )
     data = fields.Dict(load_default=dict, metadata={"description": "start form data"})
 
 

@@ -16,8 +16,12 @@ from engine.domain.errors import InvalidInputError
 from engine.services import models
 from engine.services.bundles import MAX_BUNDLE_BYTES, MAX_BUNDLE_FILES
 
-blp = Blueprint("process_models", __name__, url_prefix="/process-models",
-                description="Procedure models (BPMN, DMN, forms)")
+blp = Blueprint(
+    "process_models",
+    __name__,
+    url_prefix="/process-models",
+    description="Procedure models (BPMN, DMN, forms)",
+)
 
 
 def _uploaded_files() -> dict[str, bytes]:
@@ -28,13 +32,15 @@ def _uploaded_files() -> dict[str, bytes]:
         try:
             archive = zipfile.ZipFile(io.BytesIO(raw))
         except zipfile.BadZipFile:
-            raise InvalidInputError("'bundle' must be a zip archive of the procedure folder") from None
+            raise InvalidInputError(
+                "'bundle' must be a zip archive of the procedure folder"
+            ) from None
         infos = [i for i in archive.infolist() if not i.is_dir()]
         if len(infos) > MAX_BUNDLE_FILES or sum(i.file_size for i in infos) > MAX_BUNDLE_BYTES:
             raise InvalidInputError("bundle archive too large")
         prefix = _common_prefix([i.filename for i in infos])
         for info in infos:
-            name = info.filename[len(prefix):]
+            name = info.filename[len(prefix) :]
             if name.startswith("examples/") or ".." in name.split("/"):
                 continue
             files[name] = archive.read(info)

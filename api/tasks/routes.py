@@ -36,8 +36,13 @@ def show_task(task_id: str) -> dict[str, Any]:
     """A task with its JSON Schema, ui schema and prefilled data."""
     view = tasks.get_task(engine_context(), current_actor(), task_id)
     body = task_json(view.task)
-    body.update(schema=view.schema, ui_schema=view.ui_schema, prefill=view.prefill,
-                can_act=view.can_act, case=case_json(view.case))
+    body.update(
+        schema=view.schema,
+        ui_schema=view.ui_schema,
+        prefill=view.prefill,
+        can_act=view.can_act,
+        case=case_json(view.case),
+    )
     return body
 
 

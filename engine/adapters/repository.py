@@ -11,7 +11,15 @@ from sqlalchemy.orm import Session
 
 from engine.adapters.rows import CaseEventRow, CaseRow, DossierSequenceRow, ModelVersionRow, TaskRow
 from engine.domain.errors import ConflictError
-from engine.domain.model import Case, CaseEvent, CaseStatus, Channel, HumanTask, ModelVersion, TaskState
+from engine.domain.model import (
+    Case,
+    CaseEvent,
+    CaseStatus,
+    Channel,
+    HumanTask,
+    ModelVersion,
+    TaskState,
+)
 from engine.runtime.serializer import SERIALIZER_VERSION
 
 
@@ -30,9 +38,17 @@ class Page:
 
 def _version(row: ModelVersionRow) -> ModelVersion:
     return ModelVersion(
-        id=row.id, procedure_id=row.procedure_id, version=row.version, content_hash=row.content_hash,
-        process_id=row.process_id, name=row.name, tthc_code=row.tthc_code, meta=row.meta,
-        files=row.files, spec_json=row.spec_json, deployed_by=row.deployed_by,
+        id=row.id,
+        procedure_id=row.procedure_id,
+        version=row.version,
+        content_hash=row.content_hash,
+        process_id=row.process_id,
+        name=row.name,
+        tthc_code=row.tthc_code,
+        meta=row.meta,
+        files=row.files,
+        spec_json=row.spec_json,
+        deployed_by=row.deployed_by,
         deployed_at=row.deployed_at,
     )
 
@@ -46,10 +62,17 @@ class ModelRepository:
     def add(self, version: ModelVersion, elements: dict[str, Any]) -> ModelVersion:
         """Store a new version and return it with its id."""
         row = ModelVersionRow(
-            procedure_id=version.procedure_id, version=version.version,
-            content_hash=version.content_hash, process_id=version.process_id, name=version.name,
-            tthc_code=version.tthc_code, meta=version.meta, files=version.files,
-            elements=elements, spec_json=version.spec_json, deployed_by=version.deployed_by,
+            procedure_id=version.procedure_id,
+            version=version.version,
+            content_hash=version.content_hash,
+            process_id=version.process_id,
+            name=version.name,
+            tthc_code=version.tthc_code,
+            meta=version.meta,
+            files=version.files,
+            elements=elements,
+            spec_json=version.spec_json,
+            deployed_by=version.deployed_by,
             deployed_at=version.deployed_at,
         )
         self.session.add(row)
@@ -101,8 +124,11 @@ class ModelRepository:
         )
         rows = self.session.scalars(
             select(ModelVersionRow)
-            .join(newest, (ModelVersionRow.procedure_id == newest.c.procedure_id)
-                  & (ModelVersionRow.version == newest.c.v))
+            .join(
+                newest,
+                (ModelVersionRow.procedure_id == newest.c.procedure_id)
+                & (ModelVersionRow.version == newest.c.v),
+            )
             .order_by(ModelVersionRow.procedure_id)
         )
         return [_version(r) for r in rows]
@@ -110,20 +136,45 @@ class ModelRepository:
 
 def _case(row: CaseRow) -> Case:
     return Case(
-        id=row.id, code=row.code, procedure_id=row.procedure_id, tthc_code=row.tthc_code,
-        model_version_id=row.model_version_id, model_hash=row.model_hash,
-        status=CaseStatus(row.status), channel=Channel(row.channel), unit=row.unit,
-        applicant=row.applicant, received_at=row.received_at, accepted_at=row.accepted_at,
-        appointment_at=row.appointment_at, finished_at=row.finished_at,
-        returned_at=row.returned_at, completed=row.completed, state=row.state, data=row.data,
-        row_version=row.row_version, next_due_at=row.next_due_at, created_by=row.created_by,
-        last_event_seq=row.last_event_seq, last_event_hash=row.last_event_hash,
+        id=row.id,
+        code=row.code,
+        procedure_id=row.procedure_id,
+        tthc_code=row.tthc_code,
+        model_version_id=row.model_version_id,
+        model_hash=row.model_hash,
+        status=CaseStatus(row.status),
+        channel=Channel(row.channel),
+        unit=row.unit,
+        applicant=row.applicant,
+        received_at=row.received_at,
+        accepted_at=row.accepted_at,
+        appointment_at=row.appointment_at,
+        finished_at=row.finished_at,
+        returned_at=row.returned_at,
+        completed=row.completed,
+        state=row.state,
+        data=row.data,
+        row_version=row.row_version,
+        next_due_at=row.next_due_at,
+        created_by=row.created_by,
+        last_event_seq=row.last_event_seq,
+        last_event_hash=row.last_event_hash,
     )
 
 
 _CASE_FIELDS = (
-    "status", "accepted_at", "appointment_at", "finished_at", "returned_at", "completed",
-    "state", "data", "next_due_at", "last_event_seq", "last_event_hash", "applicant",
+    "status",
+    "accepted_at",
+    "appointment_at",
+    "finished_at",
+    "returned_at",
+    "completed",
+    "state",
+    "data",
+    "next_due_at",
+    "last_event_seq",
+    "last_event_hash",
+    "applicant",
 )
 
 
@@ -136,15 +187,29 @@ class CaseRepository:
     def add(self, case: Case) -> Case:
         """Insert a new case; sets its id."""
         row = CaseRow(
-            code=case.code, procedure_id=case.procedure_id, tthc_code=case.tthc_code,
-            model_version_id=case.model_version_id, model_hash=case.model_hash,
-            status=int(case.status), channel=int(case.channel), unit=case.unit,
-            applicant=case.applicant, received_at=case.received_at, accepted_at=case.accepted_at,
-            appointment_at=case.appointment_at, finished_at=case.finished_at,
-            returned_at=case.returned_at, completed=case.completed, state=case.state,
-            data=case.data, serializer_version=SERIALIZER_VERSION, row_version=1,
-            next_due_at=case.next_due_at, created_by=case.created_by,
-            last_event_seq=case.last_event_seq, last_event_hash=case.last_event_hash,
+            code=case.code,
+            procedure_id=case.procedure_id,
+            tthc_code=case.tthc_code,
+            model_version_id=case.model_version_id,
+            model_hash=case.model_hash,
+            status=int(case.status),
+            channel=int(case.channel),
+            unit=case.unit,
+            applicant=case.applicant,
+            received_at=case.received_at,
+            accepted_at=case.accepted_at,
+            appointment_at=case.appointment_at,
+            finished_at=case.finished_at,
+            returned_at=case.returned_at,
+            completed=case.completed,
+            state=case.state,
+            data=case.data,
+            serializer_version=SERIALIZER_VERSION,
+            row_version=1,
+            next_due_at=case.next_due_at,
+            created_by=case.created_by,
+            last_event_seq=case.last_event_seq,
+            last_event_hash=case.last_event_hash,
         )
         self.session.add(row)
         self.session.flush()
@@ -175,7 +240,9 @@ class CaseRepository:
         result = self.session.execute(
             update(CaseRow)
             .where(CaseRow.id == case.id, CaseRow.row_version == case.row_version)
-            .values(row_version=case.row_version + 1, serializer_version=SERIALIZER_VERSION, **values)
+            .values(
+                row_version=case.row_version + 1, serializer_version=SERIALIZER_VERSION, **values
+            )
             .execution_options(synchronize_session=False)
         )
         if result.rowcount != 1:
@@ -196,16 +263,21 @@ class CaseRepository:
             conds.append(CaseRow.received_at < filters["received_to"])
         total = self.session.scalar(select(func.count()).select_from(CaseRow).where(*conds)) or 0
         rows = self.session.scalars(
-            select(CaseRow).where(*conds).order_by(CaseRow.received_at.desc(), CaseRow.id.desc())
-            .offset(page.offset).limit(page.per_page)
+            select(CaseRow)
+            .where(*conds)
+            .order_by(CaseRow.received_at.desc(), CaseRow.id.desc())
+            .offset(page.offset)
+            .limit(page.per_page)
         )
         return [_case(r) for r in rows], total
 
     def due_codes(self, now: datetime, limit: int) -> list[str]:
         """Codes of cases whose next timer is due."""
         rows = self.session.scalars(
-            select(CaseRow.code).where(CaseRow.next_due_at <= now, CaseRow.completed.is_(False))
-            .order_by(CaseRow.next_due_at).limit(limit)
+            select(CaseRow.code)
+            .where(CaseRow.next_due_at <= now, CaseRow.completed.is_(False))
+            .order_by(CaseRow.next_due_at)
+            .limit(limit)
         )
         return list(rows)
 
@@ -223,12 +295,22 @@ class CaseRepository:
 
 def _task(row: TaskRow) -> HumanTask:
     return HumanTask(
-        id=row.id, case_id=row.case_id, case_code=row.case_code, element_id=row.element_id,
-        name=row.name, lane=row.lane,
+        id=row.id,
+        case_id=row.case_id,
+        case_code=row.case_code,
+        element_id=row.element_id,
+        name=row.name,
+        lane=row.lane,
         candidate_groups=[g for g in row.candidate_groups.split(",") if g],
-        unit=row.unit, state=TaskState(row.state), form=row.form, created_at=row.created_at,
-        assignee=row.assignee, claimed_at=row.claimed_at, due_at=row.due_at,
-        completed_at=row.completed_at, completed_by=row.completed_by,
+        unit=row.unit,
+        state=TaskState(row.state),
+        form=row.form,
+        created_at=row.created_at,
+        assignee=row.assignee,
+        claimed_at=row.claimed_at,
+        due_at=row.due_at,
+        completed_at=row.completed_at,
+        completed_by=row.completed_by,
     )
 
 
@@ -245,12 +327,22 @@ class TaskRepository:
         """Insert a task row."""
         self.session.add(
             TaskRow(
-                id=task.id, case_id=task.case_id, case_code=task.case_code,
-                element_id=task.element_id, name=task.name, lane=task.lane,
-                candidate_groups=",".join(task.candidate_groups), unit=task.unit,
-                state=task.state.value, form=task.form, created_at=task.created_at,
-                assignee=task.assignee, claimed_at=task.claimed_at, due_at=task.due_at,
-                completed_at=task.completed_at, completed_by=task.completed_by,
+                id=task.id,
+                case_id=task.case_id,
+                case_code=task.case_code,
+                element_id=task.element_id,
+                name=task.name,
+                lane=task.lane,
+                candidate_groups=",".join(task.candidate_groups),
+                unit=task.unit,
+                state=task.state.value,
+                form=task.form,
+                created_at=task.created_at,
+                assignee=task.assignee,
+                claimed_at=task.claimed_at,
+                due_at=task.due_at,
+                completed_at=task.completed_at,
+                completed_by=task.completed_by,
             )
         )
 
@@ -258,7 +350,8 @@ class TaskRepository:
         """Write a task's changed fields."""
         values = {name: getattr(task, name) for name in _TASK_FIELDS}
         self.session.execute(
-            update(TaskRow).where(TaskRow.id == task.id)
+            update(TaskRow)
+            .where(TaskRow.id == task.id)
             .values(state=task.state.value, **values)
             .execution_options(synchronize_session=False)
         )
@@ -271,7 +364,8 @@ class TaskRepository:
     def open_for_case(self, case_id: int) -> list[HumanTask]:
         """Open tasks of a case."""
         rows = self.session.scalars(
-            select(TaskRow).where(TaskRow.case_id == case_id, TaskRow.state == TaskState.OPEN.value)
+            select(TaskRow)
+            .where(TaskRow.case_id == case_id, TaskRow.state == TaskState.OPEN.value)
             .order_by(TaskRow.created_at, TaskRow.id)
         )
         return [_task(r) for r in rows]
@@ -293,8 +387,11 @@ class TaskRepository:
             conds.append(TaskRow.state == filters["state"])
         total = self.session.scalar(select(func.count()).select_from(TaskRow).where(*conds)) or 0
         rows = self.session.scalars(
-            select(TaskRow).where(*conds).order_by(TaskRow.created_at, TaskRow.id)
-            .offset(page.offset).limit(page.per_page)
+            select(TaskRow)
+            .where(*conds)
+            .order_by(TaskRow.created_at, TaskRow.id)
+            .offset(page.offset)
+            .limit(page.per_page)
         )
         return [_task(r) for r in rows], total
 
@@ -310,9 +407,17 @@ def _any_group(groups: list[str]) -> Any:
 
 def _event(row: CaseEventRow) -> CaseEvent:
     return CaseEvent(
-        case_id=row.case_id, seq=row.seq, type=row.type, at=row.at, actor=row.actor,
-        actor_unit=row.actor_unit, payload=row.payload, model_hash=row.model_hash,
-        prev_hash=row.prev_hash, hash=row.hash, task_id=row.task_id,
+        case_id=row.case_id,
+        seq=row.seq,
+        type=row.type,
+        at=row.at,
+        actor=row.actor,
+        actor_unit=row.actor_unit,
+        payload=row.payload,
+        model_hash=row.model_hash,
+        prev_hash=row.prev_hash,
+        hash=row.hash,
+        task_id=row.task_id,
     )
 
 
@@ -326,9 +431,16 @@ class EventRepository:
         """Insert one sealed event."""
         self.session.add(
             CaseEventRow(
-                case_id=event.case_id, seq=event.seq, type=event.type, at=event.at,
-                actor=event.actor, actor_unit=event.actor_unit, task_id=event.task_id,
-                payload=event.payload, model_hash=event.model_hash, prev_hash=event.prev_hash,
+                case_id=event.case_id,
+                seq=event.seq,
+                type=event.type,
+                at=event.at,
+                actor=event.actor,
+                actor_unit=event.actor_unit,
+                task_id=event.task_id,
+                payload=event.payload,
+                model_hash=event.model_hash,
+                prev_hash=event.prev_hash,
                 hash=event.hash,
             )
         )

@@ -24,8 +24,6 @@ from sqlalchemy.types import TypeDecorator
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 
-
-
 class UtcDateTime(TypeDecorator[datetime]):
     """Timezone-aware instants stored as UTC on every database (SQLite keeps no offset)."""
 

@@ -1,0 +1,34 @@
+"""Vietnamese working-day calendar: pure deadline arithmetic, no database, no import-time work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.calendar.office_hours import VN_TZ, OfficeHours
+from engine.calendar.overrides import CalendarOverride, known_overrides, parse_overrides
+from engine.calendar.time_limit import InvalidTimeLimitError, TimeLimit, parse_limit
+from engine.calendar.working_calendar import DayInfo, WorkingCalendar, default_calendar
+
+# Declared for type checkers only; the JSON is read on first access (see __getattr__).
+KNOWN_OVERRIDES: tuple[CalendarOverride, ...]
+
+__all__ = [
+    "KNOWN_OVERRIDES",
+    "VN_TZ",
+    "CalendarOverride",
+    "DayInfo",
+    "InvalidTimeLimitError",
+    "OfficeHours",
+    "TimeLimit",
+    "WorkingCalendar",
+    "default_calendar",
+    "known_overrides",
+    "parse_limit",
+    "parse_overrides",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "KNOWN_OVERRIDES":
+        return known_overrides()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

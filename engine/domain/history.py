@@ -32,7 +32,9 @@ def canonical(event: CaseEvent) -> bytes:
         "model_hash": event.model_hash,
         "prev_hash": event.prev_hash,
     }
-    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_default).encode()
+    return json.dumps(
+        body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_default
+    ).encode()
 
 
 def seal(event: CaseEvent, prev_hash: str) -> CaseEvent:

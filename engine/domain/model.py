@@ -55,7 +55,7 @@ class Channel(enum.IntEnum):
         return {1: "Trực tiếp", 2: "Trực tuyến", 3: "Bưu chính công ích"}[int(self)]
 
 
-class TaskState(str, enum.Enum):
+class TaskState(enum.StrEnum):
     """Lifecycle of a human task in the projection."""
 
     OPEN = "open"

@@ -27,7 +27,9 @@ class ProcedureMeta:
     raw: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def parse(cls, raw: dict[str, Any], file: str = "procedure.json") -> tuple[ProcedureMeta | None, list[ModelProblem]]:
+    def parse(
+        cls, raw: dict[str, Any], file: str = "procedure.json"
+    ) -> tuple[ProcedureMeta | None, list[ModelProblem]]:
         """Check and read procedure.json; problems name the field and the fix."""
         problems: list[ModelProblem] = []
 
@@ -45,11 +47,17 @@ class ProcedureMeta:
             bad(f"'time_limit' {limit!r} is not a limit", 'Write "3WD", "4WH", "0.5WD" or "SD".')
         lanes = raw.get("lanes", {})
         if not isinstance(lanes, dict) or not all(isinstance(v, str) and v for v in lanes.values()):
-            bad("'lanes' must map lane names to role groups", 'Write {"Bộ phận Một cửa": "counter"}.')
+            bad(
+                "'lanes' must map lane names to role groups",
+                'Write {"Bộ phận Một cửa": "counter"}.',
+            )
             lanes = {}
         start_form = raw.get("start_form", {})
         if not isinstance(start_form, dict):
-            bad("'start_form' must be an object with 'schema' (and 'ui')", "Name the start form files.")
+            bad(
+                "'start_form' must be an object with 'schema' (and 'ui')",
+                "Name the start form files.",
+            )
             start_form = {}
         channels = raw.get("channels", [1, 2, 3])
         if not isinstance(channels, list) or not all(c in (1, 2, 3) for c in channels):

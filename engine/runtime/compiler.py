@@ -47,7 +47,9 @@ def _executable_process_ids(docs: list[_Document]) -> list[tuple[str, str, _Docu
     return result
 
 
-def parse_documents(files: Mapping[str, bytes]) -> tuple[list[_Document], list[_Document], list[ModelProblem]]:
+def parse_documents(
+    files: Mapping[str, bytes],
+) -> tuple[list[_Document], list[_Document], list[ModelProblem]]:
     """Parse every .bpmn and .dmn file safely; return BPMN docs, DMN docs and problems."""
     bpmn, dmn, problems = [], [], []
     for name in sorted(files):
@@ -58,7 +60,10 @@ def parse_documents(files: Mapping[str, bytes]) -> tuple[list[_Document], list[_
         except XmlRejectedError as exc:
             problems.append(
                 ModelProblem(
-                    exc.message, file=name, line=exc.line, column=exc.column,
+                    exc.message,
+                    file=name,
+                    line=exc.line,
+                    column=exc.column,
                     fix="Save the model again from the modeller; the file is damaged or unsafe.",
                 )
             )
@@ -75,7 +80,9 @@ def compile_process(
     """Parse and check the bundle; return the compiled process (or None) and every problem found."""
     bpmn_docs, dmn_docs, problems = parse_documents(files)
     if not bpmn_docs and not problems:
-        problems.append(ModelProblem("the bundle holds no .bpmn file", fix="Add the procedure's .bpmn file."))
+        problems.append(
+            ModelProblem("the bundle holds no .bpmn file", fix="Add the procedure's .bpmn file.")
+        )
     if problems:
         return None, problems
 
@@ -147,7 +154,9 @@ def compile_process(
     spec_json = StateCodec().dump_specs(spec, subprocess_specs)
     warnings = [p for p in problems if p.severity != "error"]
     elements = collect_elements(bpmn_docs)
-    return CompiledProcess(process_id, owner[1] or process_id, spec_json, elements, warnings), problems
+    return CompiledProcess(
+        process_id, owner[1] or process_id, spec_json, elements, warnings
+    ), problems
 
 
 def collect_elements(docs: list[_Document]) -> dict[str, dict[str, object]]:

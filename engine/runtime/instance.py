@@ -34,14 +34,21 @@ class LoadedModel:
     elements: dict[str, dict[str, Any]]
 
     @classmethod
-    def from_json(cls, content_hash: str, spec_json: str, elements: dict[str, dict[str, Any]]) -> LoadedModel:
+    def from_json(
+        cls, content_hash: str, spec_json: str, elements: dict[str, dict[str, Any]]
+    ) -> LoadedModel:
         """Restore the spec objects stored with a model version."""
         spec, subs = _CODEC.load_specs(spec_json)
         return cls(content_hash, spec, subs, elements)
 
     def element(self, element_id: str) -> dict[str, Any]:
         """Element info (tag, name, lane, properties) or an empty record."""
-        return self.elements.get(element_id) or {"tag": "", "name": "", "lane": "", "properties": {}}
+        return self.elements.get(element_id) or {
+            "tag": "",
+            "name": "",
+            "lane": "",
+            "properties": {},
+        }
 
 
 @dataclass(frozen=True)

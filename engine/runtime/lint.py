@@ -50,9 +50,15 @@ def lint_process(
 ) -> Iterator[ModelProblem]:
     """Yield every problem found in one BPMN document."""
 
-    def problem(el: etree._Element, message: str, fix: str, severity: str = "error") -> ModelProblem:
+    def problem(
+        el: etree._Element, message: str, fix: str, severity: str = "error"
+    ) -> ModelProblem:
         return ModelProblem(
-            message, file=file, line=el.sourceline, element_id=el.get("id", ""), fix=fix,
+            message,
+            file=file,
+            line=el.sourceline,
+            element_id=el.get("id", ""),
+            fix=fix,
             severity=severity,
         )
 
@@ -64,7 +70,8 @@ def lint_process(
     for flow in root.iter(_q("sequenceFlow")):
         if not flow.get("id"):
             yield problem(
-                flow, "a sequence flow has no id and would be dropped silently",
+                flow,
+                "a sequence flow has no id and would be dropped silently",
                 "Give the flow an id (any modeller does when the flow is redrawn).",
             )
 
@@ -86,14 +93,16 @@ def _lint_one_process(file, process, files, lane_roles, problem):  # type: ignor
         if lane_roles is not None and not props.get("candidateGroups") and lane not in lane_roles:
             where = f"lane '{lane}'" if lane else "no lane"
             yield problem(
-                task, f"user task is in {where}, which maps to no role: nobody could claim it",
+                task,
+                f"user task is in {where}, which maps to no role: nobody could claim it",
                 'Put the task in a lane listed under "lanes" in procedure.json.',
             )
         for key in ("formJsonSchemaFilename", "formUiSchemaFilename"):
             ref = props.get(key)
             if ref and ref not in files:
                 yield problem(
-                    task, f"form file '{ref}' is referenced but not in the bundle",
+                    task,
+                    f"form file '{ref}' is referenced but not in the bundle",
                     "Add the form file to the procedure folder or fix the file name.",
                 )
 
@@ -103,7 +112,9 @@ def _lint_one_process(file, process, files, lane_roles, problem):  # type: ignor
         props = element_properties(el)
         status = props.get("portalStatus")
         if status is not None and (not status.isdigit() or not 1 <= int(status) <= 10):
-            yield problem(el, f"portalStatus '{status}' is not a portal code 1-10", "Use a code 1-10.")
+            yield problem(
+                el, f"portalStatus '{status}' is not a portal code 1-10", "Use a code 1-10."
+            )
         slip = props.get("slip")
         if slip is not None and slip not in KNOWN_SLIPS:
             yield problem(el, f"unknown slip '{slip}'", f"Use one of {sorted(KNOWN_SLIPS)}.")
@@ -118,22 +129,28 @@ def _lint_one_process(file, process, files, lane_roles, problem):  # type: ignor
             for flow in outgoing:
                 if flow.get("id") != default and flow.find(_q("conditionExpression")) is None:
                     yield problem(
-                        flow, f"flow leaving gateway '{gw.get('id')}' has no condition and is not the default",
+                        flow,
+                        f"flow leaving gateway '{gw.get('id')}' has no condition and is not the default",
                         "Add a condition to the flow or mark it as the gateway's default flow.",
                     )
 
     for cond in process.iter(_q("conditionExpression")):
         for issue in check_expression((cond.text or "").strip()):
-            yield problem(cond.getparent(), f"condition: {issue}", "Write a simple expression over case data.")
+            yield problem(
+                cond.getparent(), f"condition: {issue}", "Write a simple expression over case data."
+            )
 
     for script_task in process.iter(_q("scriptTask")):
         script = script_task.find(_q("script"))
         for issue in check_script(script.text or "" if script is not None else ""):
-            yield problem(script_task, f"script: {issue}", "Remove the forbidden construct from the script.")
+            yield problem(
+                script_task, f"script: {issue}", "Remove the forbidden construct from the script."
+            )
 
     for service in process.iter(_q("serviceTask")):
         if not service.xpath(".//spiffworkflow:serviceTaskOperator", namespaces=NS):
             yield problem(
-                service, "service task is bound to no connector and would wait for ever",
+                service,
+                "service task is bound to no connector and would wait for ever",
                 "Choose a registered connector (operator) for the task in the modeller.",
             )

@@ -7,12 +7,11 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+from SpiffWorkflow.bpmn.serializer.workflow import VERSION as SERIALIZER_VERSION
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
-
-from SpiffWorkflow.bpmn.serializer.workflow import VERSION as SERIALIZER_VERSION
 
 
 class _SpeclessWorkflowConverter(BpmnWorkflowConverter):  # type: ignore[misc]
@@ -31,7 +30,9 @@ class _SpeclessWorkflowConverter(BpmnWorkflowConverter):  # type: ignore[misc]
         subprocess_specs: dict[str, BpmnProcessSpec],
         script_engine: Any,
     ) -> BpmnWorkflow:
-        workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=script_engine, deserializing=True)
+        workflow = BpmnWorkflow(
+            spec, subprocess_specs, script_engine=script_engine, deserializing=True
+        )
         workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
         workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
         self.set_default_attributes(workflow, dct)
@@ -56,13 +57,17 @@ class StateCodec:
         finally:
             self._registry._encoder_mode = False
 
-    def dump_specs(self, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]) -> str:
+    def dump_specs(
+        self, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]
+    ) -> str:
         """JSON of a top-level spec and its dependencies (stored once per model version)."""
         self._registry._encoder_mode = True
         try:
             dct = {
                 "spec": self._registry.convert(spec),
-                "subprocess_specs": {k: self._registry.convert(v) for k, v in subprocess_specs.items()},
+                "subprocess_specs": {
+                    k: self._registry.convert(v) for k, v in subprocess_specs.items()
+                },
                 "serializer_version": SERIALIZER_VERSION,
             }
         finally:
@@ -100,7 +105,9 @@ class StateCodec:
             # Older states are migrated by the library's own migrations; they need the spec inline.
             dct["serializer_version"] = version
             dct["spec"] = self._registry.convert(spec)
-            dct["subprocess_specs"] = {k: self._registry.convert(v) for k, v in subprocess_specs.items()}
+            dct["subprocess_specs"] = {
+                k: self._registry.convert(v) for k, v in subprocess_specs.items()
+            }
             self._serializer.migrate(dct)
             dct.pop("spec")
             dct.pop("subprocess_specs")

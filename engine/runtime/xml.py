@@ -18,9 +18,7 @@ class XmlRejectedError(ValueError):
 
 
 def _parser() -> etree.XMLParser:
-    return etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-    )
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
 def parse_xml(content: bytes) -> etree._Element:
@@ -32,5 +30,5 @@ def parse_xml(content: bytes) -> etree._Element:
     try:
         return etree.fromstring(content, parser=_parser())
     except etree.XMLSyntaxError as exc:
-        line, column = (exc.position if exc.position else (None, None))
+        line, column = exc.position if exc.position else (None, None)
         raise XmlRejectedError(f"not well-formed XML: {exc.msg}", line, column) from None

@@ -53,7 +53,11 @@ def read_bundle(path: str | Path) -> dict[str, bytes]:
     files = {}
     for file in sorted(root.rglob("*")):
         rel = file.relative_to(root).as_posix()
-        if file.is_file() and file.name.endswith(BUNDLE_SUFFIXES) and not rel.startswith("examples/"):
+        if (
+            file.is_file()
+            and file.name.endswith(BUNDLE_SUFFIXES)
+            and not rel.startswith("examples/")
+        ):
             files[rel] = file.read_bytes()
     return files
 
@@ -63,12 +67,15 @@ def _json(files: Mapping[str, bytes], name: str, problems: list[ModelProblem]) -
         return json.loads(files[name])
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         line = getattr(exc, "lineno", None)
-        problems.append(ModelProblem(f"not valid JSON: {exc}", file=name, line=line,
-                                     fix="Fix the JSON syntax."))
+        problems.append(
+            ModelProblem(f"not valid JSON: {exc}", file=name, line=line, fix="Fix the JSON syntax.")
+        )
         return None
 
 
-def _form_refs(meta: ProcedureMeta | None, compiled: CompiledProcess | None) -> dict[str, str | None]:
+def _form_refs(
+    meta: ProcedureMeta | None, compiled: CompiledProcess | None
+) -> dict[str, str | None]:
     refs: dict[str, str | None] = {}
     if meta and meta.start_form.get("schema"):
         refs[meta.start_form["schema"]] = meta.start_form.get("ui")
@@ -98,18 +105,30 @@ def check_bundle(files: Mapping[str, bytes]) -> CheckedBundle:
     )
     problems.extend(model_problems)
     if meta is None and compiled is not None and "procedure.json" not in files:
-        meta = ProcedureMeta(id=compiled.process_id.lower(), process_id=compiled.process_id,
-                             name=compiled.process_name)
+        meta = ProcedureMeta(
+            id=compiled.process_id.lower(),
+            process_id=compiled.process_id,
+            name=compiled.process_name,
+        )
     bundle.meta, bundle.compiled = meta, compiled
     for schema_name, ui_name in _form_refs(meta, compiled).items():
         if schema_name not in files:
-            problems.append(ModelProblem(f"form '{schema_name}' is referenced but missing",
-                                         file="procedure.json" if meta else "",
-                                         fix="Add the form file to the bundle."))
+            problems.append(
+                ModelProblem(
+                    f"form '{schema_name}' is referenced but missing",
+                    file="procedure.json" if meta else "",
+                    fix="Add the form file to the bundle.",
+                )
+            )
             continue
         if ui_name and ui_name not in files:
-            problems.append(ModelProblem(f"ui schema '{ui_name}' is referenced but missing",
-                                         file=schema_name, fix="Add the ui schema or drop the reference."))
+            problems.append(
+                ModelProblem(
+                    f"ui schema '{ui_name}' is referenced but missing",
+                    file=schema_name,
+                    fix="Add the ui schema or drop the reference.",
+                )
+            )
             ui_name = None
         try:
             bundle.forms[schema_name] = load_form(
@@ -117,8 +136,13 @@ def check_bundle(files: Mapping[str, bytes]) -> CheckedBundle:
             )
         except InvalidFormSchemaError as exc:
             for issue in exc.problems:
-                problems.append(ModelProblem(f"invalid form schema: {issue}", file=schema_name,
-                                             fix="Correct the JSON Schema (draft 2020-12)."))
+                problems.append(
+                    ModelProblem(
+                        f"invalid form schema: {issue}",
+                        file=schema_name,
+                        fix="Correct the JSON Schema (draft 2020-12).",
+                    )
+                )
     return bundle
 
 

@@ -7,7 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from engine.domain.errors import FormValidationError, InvalidInputError, NotFoundError, PermissionDeniedError
+from engine.domain.errors import (
+    FormValidationError,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+)
 from engine.domain.model import Actor, Case, CaseEvent, CaseStatus, Channel, HumanTask
 from engine.runtime.instance import Instance
 from engine.services.access import READ_ALL_ROLES, visible_case
@@ -50,7 +55,9 @@ def start_case(
     try:
         channel_enum = Channel(channel)
     except ValueError:
-        raise InvalidInputError(f"channel {channel!r} must be 1 (in person), 2 (online) or 3 (postal)") from None
+        raise InvalidInputError(
+            f"channel {channel!r} must be 1 (in person), 2 (online) or 3 (postal)"
+        ) from None
     with ctx.uow() as uow:
         latest = uow.models.latest(procedure_id)
         if latest is None:
@@ -64,23 +71,45 @@ def start_case(
             if errors:
                 raise FormValidationError(
                     f"start form data is invalid ({len(errors)} field(s))",
-                    details=[{"pointer": e.pointer, "message": e.message, "code": e.code} for e in errors],
+                    details=[
+                        {"pointer": e.pointer, "message": e.message, "code": e.code} for e in errors
+                    ],
                 )
         now = ctx.clock.now()
         case = Case(
-            id=0, code=uow.cases.next_code(unit, _local_day(now)), procedure_id=deployed.meta.id,
-            tthc_code=deployed.meta.tthc_code, model_version_id=latest.id,
-            model_hash=latest.content_hash, status=CaseStatus.NEW, channel=channel_enum, unit=unit,
-            applicant=_applicant(applicant, data), received_at=now, accepted_at=None,
-            appointment_at=None, finished_at=None, returned_at=None, completed=False, state="",
-            data={}, row_version=0, created_by=actor.sub,
+            id=0,
+            code=uow.cases.next_code(unit, _local_day(now)),
+            procedure_id=deployed.meta.id,
+            tthc_code=deployed.meta.tthc_code,
+            model_version_id=latest.id,
+            model_hash=latest.content_hash,
+            status=CaseStatus.NEW,
+            channel=channel_enum,
+            unit=unit,
+            applicant=_applicant(applicant, data),
+            received_at=now,
+            accepted_at=None,
+            appointment_at=None,
+            finished_at=None,
+            returned_at=None,
+            completed=False,
+            state="",
+            data={},
+            row_version=0,
+            created_by=actor.sub,
         )
         uow.cases.add(case)
         recorder = CaseRecorder(ctx, uow, case, deployed, actor, now)
-        recorder.event("case_received", {
-            "procedure_id": deployed.meta.id, "model_version": latest.version,
-            "channel": int(channel_enum), "unit": unit, "data": data,
-        })
+        recorder.event(
+            "case_received",
+            {
+                "procedure_id": deployed.meta.id,
+                "model_version": latest.version,
+                "channel": int(channel_enum),
+                "unit": unit,
+                "data": data,
+            },
+        )
         instance = Instance.start(deployed.model, data)
         recorder.finish(instance)
         uow.cases.save(case)
@@ -102,7 +131,9 @@ def get_case(ctx: Context, actor: Actor, code: str) -> CaseView:
         return CaseView(case, uow.tasks.open_for_case(case.id))
 
 
-def list_cases(ctx: Context, actor: Actor, filters: dict[str, Any], page: Any) -> tuple[list[Case], int]:
+def list_cases(
+    ctx: Context, actor: Actor, filters: dict[str, Any], page: Any
+) -> tuple[list[Case], int]:
     """Cases of the actor's units matching the filters."""
     filters = dict(filters)
     if not actor.has_role(*READ_ALL_ROLES):

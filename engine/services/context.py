@@ -78,7 +78,9 @@ def build_deployed(version: ModelVersion, elements: dict[str, Any]) -> Deployed:
     """Rebuild spec objects, metadata and forms from a stored version."""
     meta, _ = ProcedureMeta.parse(version.meta)
     if meta is None:  # stored metadata passed these checks at deploy time
-        meta = ProcedureMeta(id=version.procedure_id, process_id=version.process_id, name=version.name)
+        meta = ProcedureMeta(
+            id=version.procedure_id, process_id=version.process_id, name=version.name
+        )
     forms: dict[str, Form] = {}
     refs = {meta.start_form.get("schema"): meta.start_form.get("ui")}
     for element in elements.values():

@@ -39,12 +39,23 @@ def deploy_bundle(ctx: Context, actor: Actor, files: Mapping[str, bytes]) -> Dep
             return DeployResult(existing, False, warnings)
         latest = uow.models.latest(bundle.meta.id)
         version = ModelVersion(
-            id=0, procedure_id=bundle.meta.id, version=(latest.version + 1) if latest else 1,
-            content_hash=bundle.content_hash, process_id=bundle.compiled.process_id,
-            name=bundle.meta.name, tthc_code=bundle.meta.tthc_code, meta=bundle.meta.raw or {
-                "id": bundle.meta.id, "process_id": bundle.meta.process_id, "name": bundle.meta.name,
-            }, files=bundle_text(files), spec_json=bundle.compiled.spec_json,
-            deployed_by=actor.sub, deployed_at=ctx.clock.now(),
+            id=0,
+            procedure_id=bundle.meta.id,
+            version=(latest.version + 1) if latest else 1,
+            content_hash=bundle.content_hash,
+            process_id=bundle.compiled.process_id,
+            name=bundle.meta.name,
+            tthc_code=bundle.meta.tthc_code,
+            meta=bundle.meta.raw
+            or {
+                "id": bundle.meta.id,
+                "process_id": bundle.meta.process_id,
+                "name": bundle.meta.name,
+            },
+            files=bundle_text(files),
+            spec_json=bundle.compiled.spec_json,
+            deployed_by=actor.sub,
+            deployed_at=ctx.clock.now(),
         )
         stored = uow.models.add(version, bundle.compiled.elements)
         uow.commit()

@@ -30,9 +30,15 @@ class CaseRecorder:
     def event(self, type_: str, payload: dict[str, Any], task_id: str | None = None) -> CaseEvent:
         """Append a sealed event to the case's chain."""
         event = CaseEvent(
-            case_id=self.case.id, seq=self.case.last_event_seq + 1, type=type_, at=self.now,
-            actor=self.actor.sub, actor_unit=self.actor.primary_unit or self.case.unit,
-            payload=payload, model_hash=self.case.model_hash, task_id=task_id,
+            case_id=self.case.id,
+            seq=self.case.last_event_seq + 1,
+            type=type_,
+            at=self.now,
+            actor=self.actor.sub,
+            actor_unit=self.actor.primary_unit or self.case.unit,
+            payload=payload,
+            model_hash=self.case.model_hash,
+            task_id=task_id,
         )
         seal(event, self.case.last_event_hash or GENESIS)
         self.uow.events.append(event)
@@ -45,10 +51,15 @@ class CaseRecorder:
         if status == old:
             return
         self.case.status = status
-        self.event("status_changed", {
-            "from": int(old), "to": int(status), "label": status.label,
-            "element_id": element.element_id if element else None,
-        })
+        self.event(
+            "status_changed",
+            {
+                "from": int(old),
+                "to": int(status),
+                "label": status.label,
+                "element_id": element.element_id if element else None,
+            },
+        )
         if status == CaseStatus.ACCEPTED:
             self._set_appointment()
         if status in FINISHING and self.case.finished_at is None:
@@ -64,12 +75,15 @@ class CaseRecorder:
             return
         before = self.case.appointment_at
         self.case.appointment_at = self.ctx.calendar.due(self.now, parse_limit(limit))
-        self.event("appointment_set", {
-            "time_limit": limit,
-            "counted_from": self.now.isoformat(),
-            "before": before.isoformat() if before else None,
-            "appointment_at": self.case.appointment_at.isoformat(),
-        })
+        self.event(
+            "appointment_set",
+            {
+                "time_limit": limit,
+                "counted_from": self.now.isoformat(),
+                "before": before.isoformat() if before else None,
+                "appointment_at": self.case.appointment_at.isoformat(),
+            },
+        )
 
     def apply_completed(self, completed: list[ElementCompleted]) -> None:
         """Status and slip effects of the elements that finished, in order."""
@@ -109,18 +123,32 @@ class CaseRecorder:
             if task_id in open_tasks:
                 continue
             task = HumanTask(
-                id=task_id, case_id=self.case.id, case_code=self.case.code,
-                element_id=spec.element_id, name=spec.name, lane=spec.lane,
-                candidate_groups=self._candidate_groups(spec), unit=self.case.unit,
-                state=TaskState.OPEN, form=spec.properties.get("formJsonSchemaFilename", ""),
-                created_at=self.now, due_at=self._due_at(spec),
+                id=task_id,
+                case_id=self.case.id,
+                case_code=self.case.code,
+                element_id=spec.element_id,
+                name=spec.name,
+                lane=spec.lane,
+                candidate_groups=self._candidate_groups(spec),
+                unit=self.case.unit,
+                state=TaskState.OPEN,
+                form=spec.properties.get("formJsonSchemaFilename", ""),
+                created_at=self.now,
+                due_at=self._due_at(spec),
             )
             self.uow.tasks.add(task)
-            self.event("task_created", {
-                "element_id": task.element_id, "name": task.name, "lane": task.lane,
-                "candidate_groups": task.candidate_groups, "unit": task.unit,
-                "due_at": task.due_at.isoformat() if task.due_at else None,
-            }, task_id)
+            self.event(
+                "task_created",
+                {
+                    "element_id": task.element_id,
+                    "name": task.name,
+                    "lane": task.lane,
+                    "candidate_groups": task.candidate_groups,
+                    "unit": task.unit,
+                    "due_at": task.due_at.isoformat() if task.due_at else None,
+                },
+                task_id,
+            )
 
     def finish(self, instance: Instance) -> None:
         """Store state, data and projections; called last, inside the same transaction."""

@@ -27,13 +27,17 @@ def _local(instant: datetime | None) -> str | None:
 
 
 def _documents(codes: Any, meta: ProcedureMeta) -> list[dict[str, str]]:
-    names = {d.get("code"): d.get("name") for d in meta.raw.get("documents", []) if isinstance(d, dict)}
+    names = {
+        d.get("code"): d.get("name") for d in meta.raw.get("documents", []) if isinstance(d, dict)
+    }
     if not isinstance(codes, list):
         return []
     return [{"code": str(c), "name": str(names.get(c, c))} for c in codes]
 
 
-def build_slip(kind: str, case: Case, meta: ProcedureMeta, actor: Actor, now: datetime) -> dict[str, Any]:
+def build_slip(
+    kind: str, case: Case, meta: ProcedureMeta, actor: Actor, now: datetime
+) -> dict[str, Any]:
     """The data of one slip as issued now."""
     data = case.data or {}
     applicant = case.applicant or {}
@@ -55,20 +59,26 @@ def build_slip(kind: str, case: Case, meta: ProcedureMeta, actor: Actor, now: da
         "issued_by": actor.sub,
     }
     if kind == "mau_01":
-        slip.update({
-            "documents": _documents(data.get("received_documents") or data.get("documents"), meta),
-            "sets": 1,
-            "time_limit": meta.time_limit,
-            "received_at": _local(case.accepted_at or now),
-            "appointment_at": _local(case.appointment_at),
-            "result_delivery": "Bộ phận Một cửa",
-        })
+        slip.update(
+            {
+                "documents": _documents(
+                    data.get("received_documents") or data.get("documents"), meta
+                ),
+                "sets": 1,
+                "time_limit": meta.time_limit,
+                "received_at": _local(case.accepted_at or now),
+                "appointment_at": _local(case.appointment_at),
+                "result_delivery": "Bộ phận Một cửa",
+            }
+        )
     elif kind == "mau_02":
-        slip.update({
-            "missing_documents": data.get("missing_documents") or [],
-            "note": data.get("counter_note") or data.get("officer_note") or "",
-            "once_only": True,
-        })
+        slip.update(
+            {
+                "missing_documents": data.get("missing_documents") or [],
+                "note": data.get("counter_note") or data.get("officer_note") or "",
+                "once_only": True,
+            }
+        )
     elif kind == "mau_03":
         slip.update({"reason": data.get("refusal_reason") or ""})
     return slip

@@ -9,7 +9,13 @@ from typing import Any
 from engine.domain.errors import ConflictError, FormValidationError, InvalidInputError
 from engine.domain.model import Actor, Case, HumanTask, TaskState
 from engine.runtime.instance import Instance
-from engine.services.access import READ_ALL_ROLES, can_work_on, require_worker, visible_case, visible_task
+from engine.services.access import (
+    READ_ALL_ROLES,
+    can_work_on,
+    require_worker,
+    visible_case,
+    visible_task,
+)
 from engine.services.context import Context, UnitOfWork
 from engine.services.recording import CaseRecorder
 from forms import merge_submission
@@ -29,7 +35,9 @@ class TaskView:
     can_act: bool
 
 
-def list_tasks(ctx: Context, actor: Actor, scope: str, filters: dict[str, Any], page: Any) -> tuple[list[HumanTask], int]:
+def list_tasks(
+    ctx: Context, actor: Actor, scope: str, filters: dict[str, Any], page: Any
+) -> tuple[list[HumanTask], int]:
     """Tasks for me (claimed by me), for my units and groups, or (admin) all, with filters."""
     if scope not in SCOPES:
         raise InvalidInputError(f"scope must be one of {', '.join(SCOPES)}")
@@ -56,7 +64,11 @@ def get_task(ctx: Context, actor: Actor, task_id: str) -> TaskView:
     if form is not None:
         prefill = form.prefill(case.data or {})
     return TaskView(
-        task, case, form.schema if form else None, form.ui_schema if form else None, prefill,
+        task,
+        case,
+        form.schema if form else None,
+        form.ui_schema if form else None,
+        prefill,
         can_work_on(actor, task),
     )
 
@@ -81,8 +93,12 @@ def claim_task(ctx: Context, actor: Actor, task_id: str) -> HumanTask:
         now = ctx.clock.now()
         task.assignee, task.claimed_at = actor.sub, now
         uow.tasks.update(task)
-        recorder = CaseRecorder(ctx, uow, case, ctx.catalog.get(uow, case.model_version_id), actor, now)
-        recorder.event("task_claimed", {"element_id": task.element_id, "assignee": actor.sub}, task.id)
+        recorder = CaseRecorder(
+            ctx, uow, case, ctx.catalog.get(uow, case.model_version_id), actor, now
+        )
+        recorder.event(
+            "task_claimed", {"element_id": task.element_id, "assignee": actor.sub}, task.id
+        )
         uow.cases.save(case)
         uow.commit()
     return task
@@ -99,8 +115,12 @@ def unclaim_task(ctx: Context, actor: Actor, task_id: str) -> HumanTask:
         previous = task.assignee
         task.assignee, task.claimed_at = None, None
         uow.tasks.update(task)
-        recorder = CaseRecorder(ctx, uow, case, ctx.catalog.get(uow, case.model_version_id), actor, now)
-        recorder.event("task_unclaimed", {"element_id": task.element_id, "previous": previous}, task.id)
+        recorder = CaseRecorder(
+            ctx, uow, case, ctx.catalog.get(uow, case.model_version_id), actor, now
+        )
+        recorder.event(
+            "task_unclaimed", {"element_id": task.element_id, "previous": previous}, task.id
+        )
         uow.cases.save(case)
         uow.commit()
     return task
@@ -130,7 +150,9 @@ def complete_task(ctx: Context, actor: Actor, task_id: str, data: dict[str, Any]
             if errors:
                 raise FormValidationError(
                     f"form data is invalid ({len(errors)} field(s))",
-                    details=[{"pointer": e.pointer, "message": e.message, "code": e.code} for e in errors],
+                    details=[
+                        {"pointer": e.pointer, "message": e.message, "code": e.code} for e in errors
+                    ],
                 )
         now = ctx.clock.now()
         instance.complete_human_task(task.id, submitted)
@@ -138,11 +160,17 @@ def complete_task(ctx: Context, actor: Actor, task_id: str, data: dict[str, Any]
         task.assignee = task.assignee or actor.sub
         uow.tasks.update(task)
         recorder = CaseRecorder(ctx, uow, case, deployed, actor, now)
-        recorder.event("task_completed", {
-            "element_id": task.element_id, "name": task.name, "data": data,
-            "diff": _diff(before, instance.data),
-            "verdict_due_at": task.due_at.isoformat() if task.due_at else None,
-        }, task.id)
+        recorder.event(
+            "task_completed",
+            {
+                "element_id": task.element_id,
+                "name": task.name,
+                "data": data,
+                "diff": _diff(before, instance.data),
+                "verdict_due_at": task.due_at.isoformat() if task.due_at else None,
+            },
+            task.id,
+        )
         recorder.finish(instance)
         uow.cases.save(case)
         uow.commit()

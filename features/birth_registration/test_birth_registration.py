@@ -1,0 +1,5 @@
+"""Birth registration scenarios (features/birth_registration/*.feature)."""
+
+from pytest_bdd import scenarios
+
+scenarios(".")

@@ -1,0 +1,1 @@
+"""Unit tests of the forms package (pure: no database, no Flask)."""
