@@ -60,7 +60,15 @@ def postgres_schema() -> Iterator[str]:
         conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
-TABLES = ("case_event", "task", "case", "dossier_sequence", "process_model")
+TABLES = (
+    "case_event",
+    "task",
+    "case",
+    "dossier_sequence",
+    "process_model",
+    "audit_digest",
+    "audit_access",
+)
 
 
 @pytest.fixture(params=BACKENDS)

@@ -8,9 +8,17 @@ from flask import Flask
 from flask_smorest import Api
 
 from api.errors import register_error_handlers
+from api.guards import install_guards
+from api.schemas import ErrorSchema
 from engine.bootstrap import build_context
 from engine.services.context import Context
 from engine.settings import Settings
+
+
+class MotcuaApi(Api):  # type: ignore[misc]
+    """flask-smorest's Api documenting our error shape instead of its own."""
+
+    ERROR_SCHEMA = ErrorSchema
 
 
 def create_app(settings: Settings | None = None, context: Context | None = None) -> Flask:
@@ -38,15 +46,17 @@ def create_app(settings: Settings | None = None, context: Context | None = None)
         },
     )
     app.extensions["motcua"] = context or build_context(settings)
-    api = Api(app)
+    api = MotcuaApi(app)
+    from api.calendar.routes import blp as calendar
     from api.cases.routes import blp as cases
     from api.health.routes import blp as health
     from api.models.routes import blp as models
     from api.tasks.routes import blp as tasks
 
-    for blueprint in (health, models, cases, tasks):
+    for blueprint in (health, models, cases, tasks, calendar):
         api.register_blueprint(blueprint)
     register_error_handlers(app)
+    install_guards(app)
 
     @app.after_request
     def _security_headers(response: Any) -> Any:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import jwt
 from flask import current_app, g, request
@@ -12,8 +13,17 @@ from engine.domain.model import Actor
 from engine.settings import Settings
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
 class AuthError(Exception):
     """No token, or a token that fails verification: answered with 401."""
+
+
+def public(view: F) -> F:
+    """Mark a view as open to anyone (no token): every other route needs one."""
+    view.motcua_public = True  # type: ignore[attr-defined]
+    return view
 
 
 def issue_token(

@@ -1,4 +1,4 @@
-"""The `motcua` command: validate, deploy, serve, worker, db upgrade, token."""
+"""The `motcua` command: validate, deploy, serve, worker, db upgrade, token, calendar."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
+from api.calendar.cli import add_calendar_commands
 from engine.domain.errors import EngineError, ModelRejectedError
 
 
@@ -158,6 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", default="")
     p.add_argument("--hours", type=float, default=8.0)
     p.set_defaults(func=cmd_token)
+    add_calendar_commands(sub)
     return parser
 
 

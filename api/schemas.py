@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+# Identifiers and filters never hold control characters (PostgreSQL cannot even compare NUL).
+NO_CONTROL_CHARACTERS = validate.Regexp(
+    r"^[^\x00-\x1f\x7f]*$", error="Must not contain control characters."
+)
+
 
 class PageArgsSchema(Schema):
     """Pagination query arguments."""

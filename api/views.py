@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from engine.domain.model import Case, CaseEvent, HumanTask, ModelVersion
 
 
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
 def iso(value: datetime | None) -> str | None:
-    """ISO-8601 with offset, or None."""
-    return value.isoformat() if value else None
+    """ISO-8601 in Vietnam time (+07:00, as on the slips), whatever zone the value came in."""
+    return value.astimezone(VN).isoformat() if value else None
 
 
 def task_json(task: HumanTask) -> dict[str, Any]:

@@ -5,35 +5,52 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine.adapters.database import make_engine, make_session_factory, upgrade
+from engine.adapters.memory_store import MemoryStore
 from engine.adapters.unit_of_work import SqlUnitOfWork
-from engine.calendar import WorkingCalendar, default_calendar
+from engine.calendar import Calendar
 from engine.domain.clock import Clock, SystemClock
 from engine.domain.model import SYSTEM_ACTOR
 from engine.services.bundles import read_bundle
+from engine.services.calendar import live_calendar, seed_known_overrides
 from engine.services.context import Context
 from engine.services.models import DeployResult, deploy_bundle
 from engine.settings import Settings
 
 
 def build_context(
-    settings: Settings, clock: Clock | None = None, calendar: WorkingCalendar | None = None
+    settings: Settings, clock: Clock | None = None, calendar: Calendar | None = None
 ) -> Context:
-    """A Context over the configured database (tables must exist: see migrate())."""
+    """A Context over the configured database (tables must exist: see migrate()).
+
+    Without `calendar`, ctx.calendar is the effective calendar: public holidays plus the
+    database's override table, rebuilt when the table changes (engine.calendar.LiveCalendar).
+    """
     engine = make_engine(settings.database_url)
     factory = make_session_factory(engine)
+
+    def reader() -> SqlUnitOfWork:
+        return SqlUnitOfWork(factory, readonly=True)
+
     ctx = Context(
         uow=lambda: SqlUnitOfWork(factory),
         clock=clock or SystemClock(),
-        calendar=calendar or default_calendar(),
+        calendar=calendar or live_calendar(reader),
     )
-    ctx.read_uow = lambda: SqlUnitOfWork(factory, readonly=True)
+    ctx.read_uow = reader
+    ctx.sla_warn_share = settings.sla_warn_share
     ctx.db_engine = engine
+    ctx.scratch = MemoryStore
     return ctx
 
 
 def migrate(settings: Settings) -> None:
-    """Bring the database schema to the newest migration."""
+    """Bring the database schema to the newest migration, then add newly shipped overrides."""
     upgrade(settings.database_url)
+    ctx = build_context(settings)
+    try:
+        seed_known_overrides(ctx)
+    finally:
+        ctx.db_engine.dispose()
 
 
 def deploy_folder(ctx: Context, root: Path) -> list[tuple[str, DeployResult]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 DEV_SECRET = "motcua-development-secret-change-me"
@@ -21,6 +22,9 @@ class Settings:
     bpmn_dir: Path | None = None
     production: bool = False
     max_request_bytes: int = 2 * 1024 * 1024
+    # Days a finished case's history is kept at least; None keeps it for ever (audit purge).
+    audit_retention_days: int | None = None
+    sla_warn_share: Decimal = Decimal("0.75")
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -35,11 +39,19 @@ class Settings:
             "token_audience": env.get("MOTCUA_TOKEN_AUDIENCE", "motcua-api"),
             "bpmn_dir": Path(bpmn) if bpmn else None,
             "production": env.get("MOTCUA_ENV", "development") == "production",
+            "audit_retention_days": (
+                int(env["MOTCUA_AUDIT_RETENTION_DAYS"])
+                if env.get("MOTCUA_AUDIT_RETENTION_DAYS")
+                else None
+            ),
+            "sla_warn_share": Decimal(env.get("MOTCUA_SLA_WARN_SHARE", "0.75")),
         }
         values.update(overrides)
         settings = cls(**values)  # type: ignore[arg-type]
         if settings.production and settings.secret_key in ("", DEV_SECRET):
             raise RuntimeError("MOTCUA_SECRET_KEY must be set to a real secret in production")
+        if not Decimal(0) < settings.sla_warn_share < Decimal(1):
+            raise RuntimeError("MOTCUA_SLA_WARN_SHARE must be a fraction between 0 and 1")
         if len(settings.secret_key.encode()) < MIN_SECRET_BYTES:
             raise RuntimeError(
                 f"MOTCUA_SECRET_KEY must be at least {MIN_SECRET_BYTES} bytes (HS256 tokens)"

@@ -1,4 +1,9 @@
-"""Background worker: fires due timers case by case, each in its own transaction."""
+"""Background worker: runs cases whose timers or legal-clock milestones are due.
+
+Several workers may run against PostgreSQL at once (they claim work with SKIP LOCKED); on SQLite
+run one. The loop sleeps only when a round found nothing to do, and never longer than
+`idle_seconds`, so a timer fires within that many seconds of its due time.
+"""
 
 from __future__ import annotations
 
@@ -7,27 +12,24 @@ import signal
 import time
 from types import FrameType
 
-from engine.domain.model import SYSTEM_ACTOR
 from engine.services.context import Context
-from engine.services.timers import due_cases, fire_timers
+from engine.services.timers import Round, run_due
 
 log = logging.getLogger("motcua.worker")
 
 
-def run_once(ctx: Context, batch: int = 100) -> int:
-    """Process every case whose timer is due now; return how many were processed."""
+def run_once(ctx: Context, batch: int = 50) -> int:
+    """Process every case due now, batch after batch; return how many cases were processed."""
     processed = 0
-    for code in due_cases(ctx, batch):
-        try:
-            if fire_timers(ctx, SYSTEM_ACTOR, code):
-                processed += 1
-        except Exception:  # one broken case must not stop the others; it stays due and visible
-            log.exception("timer processing failed for case %s", code)
-    return processed
+    while True:
+        result: Round = run_due(ctx, batch)
+        processed += result.processed
+        if result.processed < batch:
+            return processed
 
 
-def run_worker(ctx: Context, *, once: bool = False, idle_seconds: float = 5.0) -> None:
-    """Loop until SIGTERM/SIGINT: process due work, then sleep until the next due time."""
+def run_worker(ctx: Context, *, once: bool = False, idle_seconds: float = 1.0) -> None:
+    """Loop until SIGTERM/SIGINT: process due work, then wait a little for more."""
     stopping = False
 
     def _stop(_sig: int, _frame: FrameType | None) -> None:
@@ -38,7 +40,11 @@ def run_worker(ctx: Context, *, once: bool = False, idle_seconds: float = 5.0) -
     signal.signal(signal.SIGINT, _stop)
     log.info("worker started")
     while not stopping:
-        done = run_once(ctx)
+        try:
+            done = run_once(ctx)
+        except Exception:  # the database went away, etc.: log, back off, try again
+            log.exception("worker round failed")
+            done = 0
         if once:
             break
         if done == 0:

@@ -4,19 +4,28 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from api.schemas import PageArgsSchema
+from api.schemas import NO_CONTROL_CHARACTERS, PageArgsSchema
+from engine.domain.model import Channel
+from engine.services.cases import UNIT_CODE
+
+CHANNELS = [int(c) for c in Channel]
 
 
 class StartCaseSchema(Schema):
     """Receive a dossier."""
 
-    procedure_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    procedure_id = fields.String(
+        required=True, validate=[validate.Length(min=1, max=100), NO_CONTROL_CHARACTERS]
+    )
     channel = fields.Integer(
-        required=True, metadata={"description": "1 in person, 2 online, 3 postal"}
+        required=True,
+        strict=True,
+        validate=validate.OneOf(CHANNELS),
+        metadata={"description": "1 in person, 2 online, 3 postal"},
     )
     unit = fields.String(
         required=True,
-        validate=validate.Length(min=1, max=32),
+        validate=validate.Regexp(UNIT_CODE, error="Not a unit code (letters, digits, . _ -)."),
         metadata={"description": "receiving/processing unit code"},
     )
     applicant = fields.Dict(
@@ -29,9 +38,9 @@ class CaseQuerySchema(PageArgsSchema):
     """Filters of the case list."""
 
     status = fields.Integer(validate=validate.Range(min=1, max=10))
-    procedure_id = fields.String()
-    unit = fields.String()
-    channel = fields.Integer(validate=validate.OneOf([1, 2, 3]))
+    procedure_id = fields.String(validate=NO_CONTROL_CHARACTERS)
+    unit = fields.String(validate=NO_CONTROL_CHARACTERS)
+    channel = fields.Integer(validate=validate.OneOf(CHANNELS))
     received_from = fields.AwareDateTime(default_timezone=None)
     received_to = fields.AwareDateTime(default_timezone=None)
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
+from api.auth import public
 from api.context import engine_context
 from engine.services.health import check_database
 
@@ -13,6 +14,8 @@ blp = Blueprint("health", __name__, url_prefix="/health", description="Health")
 
 
 @blp.route("", methods=["GET"])
+@blp.doc(security=[])
+@public
 def health() -> tuple[dict[str, Any], int]:
     """Service and database status (no token needed)."""
     ok, detail = check_database(engine_context())

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from api.schemas import PageArgsSchema
+from api.schemas import NO_CONTROL_CHARACTERS, PageArgsSchema
 
 
 class TaskQuerySchema(PageArgsSchema):
     """Which tasks: mine (claimed by me), units (my units and groups), all (admin)."""
 
     scope = fields.String(load_default="units", validate=validate.OneOf(["mine", "units", "all"]))
-    case = fields.String(metadata={"description": "dossier code"})
-    element_id = fields.String()
-    unit = fields.String()
+    case = fields.String(validate=NO_CONTROL_CHARACTERS, metadata={"description": "dossier code"})
+    element_id = fields.String(validate=NO_CONTROL_CHARACTERS)
+    unit = fields.String(validate=NO_CONTROL_CHARACTERS)
     unassigned = fields.Boolean()
     state = fields.String(validate=validate.OneOf(["open", "completed", "cancelled"]))
 

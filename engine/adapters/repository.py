@@ -159,10 +159,26 @@ def _case(row: CaseRow) -> Case:
         created_by=row.created_by,
         last_event_seq=row.last_event_seq,
         last_event_hash=row.last_event_hash,
+        legal_clock=dict(row.legal_clock or {}),
+        sla_state=row.sla_state,
+        sla_next_at=row.sla_next_at,
+        supplement_count=row.supplement_count,
+        reappointments=row.reappointments,
+        paused_hours=row.paused_hours,
+        on_time=row.on_time,
     )
 
 
-_CASE_FIELDS = (
+_CLOCK_FIELDS = (
+    "legal_clock",
+    "sla_state",
+    "sla_next_at",
+    "supplement_count",
+    "reappointments",
+    "paused_hours",
+    "on_time",
+)
+_CASE_FIELDS = _CLOCK_FIELDS + (
     "status",
     "accepted_at",
     "appointment_at",
@@ -210,6 +226,7 @@ class CaseRepository:
             created_by=case.created_by,
             last_event_seq=case.last_event_seq,
             last_event_hash=case.last_event_hash,
+            **{name: getattr(case, name) for name in _CLOCK_FIELDS},
         )
         self.session.add(row)
         self.session.flush()
@@ -271,6 +288,19 @@ class CaseRepository:
         )
         return [_case(r) for r in rows], total
 
+    def claim_due(self, now: datetime, limit: int) -> list[Case]:
+        """Lock up to `limit` cases whose timer or milestone is due, skipping cases other
+        workers hold (PostgreSQL FOR UPDATE SKIP LOCKED; SQLite's write lock covers it)."""
+        rows = self.session.scalars(
+            select(CaseRow)
+            .where(CaseRow.next_due_at <= now)
+            .order_by(CaseRow.next_due_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+            .execution_options(populate_existing=True)
+        )
+        return [_case(r) for r in rows]
+
     def due_codes(self, now: datetime, limit: int) -> list[str]:
         """Codes of cases whose next timer is due."""
         rows = self.session.scalars(
@@ -311,10 +341,12 @@ def _task(row: TaskRow) -> HumanTask:
         due_at=row.due_at,
         completed_at=row.completed_at,
         completed_by=row.completed_by,
+        kind=row.kind,
+        verdict=row.verdict,
     )
 
 
-_TASK_FIELDS = ("assignee", "claimed_at", "due_at", "completed_at", "completed_by")
+_TASK_FIELDS = ("assignee", "claimed_at", "due_at", "completed_at", "completed_by", "verdict")
 
 
 class TaskRepository:
@@ -343,6 +375,8 @@ class TaskRepository:
                 due_at=task.due_at,
                 completed_at=task.completed_at,
                 completed_by=task.completed_by,
+                kind=task.kind,
+                verdict=task.verdict,
             )
         )
 
@@ -362,7 +396,8 @@ class TaskRepository:
         return _task(row) if row else None
 
     def open_for_case(self, case_id: int) -> list[HumanTask]:
-        """Open tasks of a case."""
+        """Open tasks of a case (pending inserts of this transaction included)."""
+        self.session.flush()
         rows = self.session.scalars(
             select(TaskRow)
             .where(TaskRow.case_id == case_id, TaskRow.state == TaskState.OPEN.value)
@@ -389,7 +424,8 @@ class TaskRepository:
         rows = self.session.scalars(
             select(TaskRow)
             .where(*conds)
-            .order_by(TaskRow.created_at, TaskRow.id)
+            # Oldest first; tasks created in the same instant come in the order cases arrived.
+            .order_by(TaskRow.created_at, TaskRow.case_id, TaskRow.id)
             .offset(page.offset)
             .limit(page.per_page)
         )

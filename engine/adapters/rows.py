@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
+    CheckConstraint,
+    Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -78,6 +81,7 @@ class CaseRow(Base):
     __table_args__ = (
         Index("ix_case_unit_status", "unit", "status"),
         Index("ix_case_next_due_at", "next_due_at"),
+        Index("ix_case_unit_sla_state", "unit", "sla_state"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -104,6 +108,13 @@ class CaseRow(Base):
     created_by: Mapped[str] = mapped_column(String(200))
     last_event_seq: Mapped[int] = mapped_column(Integer, default=0)
     last_event_hash: Mapped[str] = mapped_column(String(64), default="")
+    legal_clock: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    sla_state: Mapped[str] = mapped_column(String(16), default="none")
+    sla_next_at: Mapped[datetime | None]
+    supplement_count: Mapped[int] = mapped_column(Integer, default=0)
+    reappointments: Mapped[int] = mapped_column(Integer, default=0)
+    paused_hours: Mapped[float] = mapped_column(Float, default=0.0)
+    on_time: Mapped[bool | None]
 
 
 class TaskRow(Base):
@@ -132,6 +143,8 @@ class TaskRow(Base):
     due_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]
     completed_by: Mapped[str | None] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16), default="bpmn")
+    verdict: Mapped[str | None] = mapped_column(String(16))
 
 
 class CaseEventRow(Base):
@@ -162,3 +175,61 @@ class DossierSequenceRow(Base):
     unit: Mapped[str] = mapped_column(String(64), primary_key=True)
     day: Mapped[str] = mapped_column(String(6), primary_key=True)
     last: Mapped[int] = mapped_column(Integer)
+
+
+class CalendarOverrideRow(Base):
+    """One version of one day of the calendar override table; never updated, never deleted.
+
+    `version` is global over the table and strictly increasing: its primary key makes two
+    concurrent changes collide instead of both taking the same number, so max(version) is a
+    cheap "has the calendar changed?" check.
+    """
+
+    __tablename__ = "calendar_override"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('off', 'workday', 'withdrawn')", name="ck_calendar_override_kind"
+        ),
+    )
+
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text)
+    legal_ref: Mapped[str] = mapped_column(Text)
+    changed_by: Mapped[str] = mapped_column(String(200))
+    changed_at: Mapped[datetime]
+    supersedes: Mapped[int | None] = mapped_column(Integer)
+
+
+class AuditDigestRow(Base):
+    """One link of the digest chain over every case's history head (append-only)."""
+
+    __tablename__ = "audit_digest"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(200))
+    case_count: Mapped[int] = mapped_column(Integer)
+    event_count: Mapped[int] = mapped_column(BigInteger)
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON)
+    note: Mapped[dict[str, Any]] = mapped_column(JSON)
+    prev_digest: Mapped[str] = mapped_column(String(64))
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class AuditAccessRow(Base):
+    """An auditor's (or operator's) read of a case's personal data (append-only)."""
+
+    __tablename__ = "audit_access"
+    __table_args__ = (Index("ix_audit_access_case_code", "case_code"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(200))
+    roles: Mapped[str] = mapped_column(String(500))
+    units: Mapped[str] = mapped_column(String(500))
+    action: Mapped[str] = mapped_column(String(32))
+    case_code: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from types import TracebackType
+from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine.adapters.audit_repository import AuditRepository
+from engine.adapters.calendar_repository import CalendarOverrideRepository
 from engine.adapters.repository import (
     CaseRepository,
     EventRepository,
@@ -21,6 +24,8 @@ class SqlUnitOfWork:
     cases: CaseRepository
     tasks: TaskRepository
     events: EventRepository
+    calendar: CalendarOverrideRepository
+    audit: AuditRepository
 
     def __init__(self, session_factory: sessionmaker[Session], readonly: bool = False) -> None:
         self._factory = session_factory
@@ -36,6 +41,8 @@ class SqlUnitOfWork:
         self.cases = CaseRepository(self.session)
         self.tasks = TaskRepository(self.session)
         self.events = EventRepository(self.session)
+        self.calendar = CalendarOverrideRepository(self.session)
+        self.audit = AuditRepository(self.session)
         return self
 
     def __exit__(
@@ -55,6 +62,11 @@ class SqlUnitOfWork:
         """Make the command's changes durable."""
         assert self.session is not None
         self.session.commit()
+
+    def savepoint(self) -> Any:
+        """A nested transaction: leaving the block with an exception undoes only its changes."""
+        assert self.session is not None
+        return self.session.begin_nested()
 
     def rollback(self) -> None:
         """Drop the command's changes."""

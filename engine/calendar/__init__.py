@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.calendar.live import Calendar, LiveCalendar, OverrideSource, pinned
 from engine.calendar.office_hours import VN_TZ, OfficeHours
 from engine.calendar.overrides import CalendarOverride, known_overrides, parse_overrides
 from engine.calendar.time_limit import InvalidTimeLimitError, TimeLimit, parse_limit
+from engine.calendar.versions import OverrideVersion, effective_overrides, in_force
 from engine.calendar.working_calendar import DayInfo, WorkingCalendar, default_calendar
 
 # Declared for type checkers only; the JSON is read on first access (see __getattr__).
@@ -15,16 +17,23 @@ KNOWN_OVERRIDES: tuple[CalendarOverride, ...]
 __all__ = [
     "KNOWN_OVERRIDES",
     "VN_TZ",
+    "Calendar",
     "CalendarOverride",
     "DayInfo",
     "InvalidTimeLimitError",
+    "LiveCalendar",
     "OfficeHours",
+    "OverrideSource",
+    "OverrideVersion",
     "TimeLimit",
     "WorkingCalendar",
     "default_calendar",
+    "effective_overrides",
+    "in_force",
     "known_overrides",
     "parse_limit",
     "parse_overrides",
+    "pinned",
 ]
 
 

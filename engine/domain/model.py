@@ -130,6 +130,14 @@ class Case:
     created_by: str = ""
     last_event_seq: int = 0
     last_event_hash: str = ""
+    # The legal clock (DOMAIN §1.4-1.6): intervals, milestones and the 766 verdict.
+    legal_clock: dict[str, Any] = field(default_factory=dict)
+    sla_state: str = "none"
+    sla_next_at: datetime | None = None
+    supplement_count: int = 0
+    reappointments: int = 0
+    paused_hours: float = 0.0
+    on_time: bool | None = None
 
 
 @dataclass
@@ -152,6 +160,8 @@ class HumanTask:
     due_at: datetime | None = None
     completed_at: datetime | None = None
     completed_by: str | None = None
+    kind: str = "bpmn"
+    verdict: str | None = None
 
 
 @dataclass

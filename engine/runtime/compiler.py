@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
+from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from engine.domain.errors import ModelProblem
-from engine.runtime.lint import element_properties, lane_map, lint_process
+from engine.runtime import dmn
+from engine.runtime.connectors import ConnectorRegistry
+from engine.runtime.dialects import normalize
+from engine.runtime.lint import lane_map, lint_bundle, lint_process
+from engine.runtime.properties import element_properties, form_fields
 from engine.runtime.serializer import StateCodec
 from engine.runtime.xml import XmlRejectedError, parse_xml
+from engine.runtime.xsd import validate_bpmn, validate_dmn
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 
@@ -72,12 +78,88 @@ def parse_documents(
     return bpmn, dmn, problems
 
 
+def _prepare(
+    bpmn_docs: list[_Document],
+    dmn_docs: list[_Document],
+    connectors: ConnectorRegistry | None,
+) -> tuple[list[_Document], list[ModelProblem]]:
+    """XSD-check the originals, then rewrite every dialect into Spiff BPMN; DMN split per decision."""
+    problems: list[ModelProblem] = []
+    for doc in bpmn_docs:
+        problems.extend(validate_bpmn(doc.root, doc.name))
+        problems.extend(normalize(doc.name, doc.root, connectors))
+    requires: dict[str, list[str]] = {}
+    table_outputs: dict[str, tuple[list[str], str]] = {}
+    split: list[_Document] = []
+    for doc in dmn_docs:
+        problems.extend(validate_dmn(doc.root, doc.name))
+        requires.update(dmn.required_decisions(doc.root))
+        table_outputs.update(dmn.outputs(doc.root))
+        parts, dmn_problems = dmn.split_decisions(doc.name, doc.root)
+        problems.extend(dmn_problems)
+        split.extend(_Document(doc.name, part) for part in parts)
+    for doc in bpmn_docs:
+        dmn.wire_business_rules(doc.root, requires, table_outputs)
+    return split, problems
+
+
+def _parse(
+    bpmn_docs: list[_Document], dmn_docs: list[_Document], process_id: str
+) -> tuple[Any, dict[str, Any], list[ModelProblem]]:
+    parser = SpiffBpmnParser()
+    current = bpmn_docs[0]
+    try:
+        for doc in bpmn_docs:
+            current = doc
+            parser.add_bpmn_xml(doc.root, filename=doc.name)
+        for doc in dmn_docs:
+            current = doc
+            parser.add_dmn_xml(doc.root, filename=doc.name)
+        return parser.get_spec(process_id), parser.get_subprocess_specs(process_id), []
+    except ValidationException as exc:
+        element_id = getattr(exc, "id", "") or ""
+        file_name = getattr(exc, "file_name", "") or current.name
+        doc = next((d for d in bpmn_docs + dmn_docs if d.name == file_name), current)
+        line = exc.line_number if isinstance(exc.line_number, int) else None
+        message = str(exc).splitlines()[0]
+        return None, {}, [
+            ModelProblem(
+                message,
+                file=file_name,
+                line=line or (doc.line_of(element_id) if element_id else None),
+                element_id=element_id,
+                fix=_fix_for(message),
+            )
+        ]
+    except Exception as exc:  # the library raises KeyError/TypeError on some malformed models
+        return None, {}, [
+            ModelProblem(
+                f"the model cannot be parsed: {type(exc).__name__}: {exc}",
+                file=current.name,
+                fix="Check references between elements (messages, errors, called processes).",
+            )
+        ]
+
+
+def _fix_for(message: str) -> str:
+    if "Unsupported" in message or "no support" in message.lower():
+        return "Replace the element with a supported one (see docs/modelling.md)."
+    if "No DMN" in message:
+        return "Add the DMN file defining that decision to the bundle, or fix the decision id."
+    return "Correct the element in the modeller; the engine cannot run it as drawn."
+
+
 def compile_process(
     files: Mapping[str, bytes],
     process_id: str | None,
     lane_roles: Mapping[str, str] | None = None,
+    connectors: ConnectorRegistry | None = None,
 ) -> tuple[CompiledProcess | None, list[ModelProblem]]:
-    """Parse and check the bundle; return the compiled process (or None) and every problem found."""
+    """Parse and check the bundle; return the compiled process (or None) and every problem found.
+
+    Models from any modeller (Camunda, Flowable, Zeebe, SpiffArena, plain BPMN 2.0) are accepted:
+    they are XSD-checked as written, rewritten into Spiff BPMN (dialects.py), linted, parsed.
+    """
     bpmn_docs, dmn_docs, problems = parse_documents(files)
     if not bpmn_docs and not problems:
         problems.append(
@@ -110,45 +192,17 @@ def compile_process(
         )
         return None, problems
 
+    dmn_docs, prepare_problems = _prepare(bpmn_docs, dmn_docs, connectors)
+    problems.extend(prepare_problems)
     for doc in bpmn_docs:
         problems.extend(lint_process(doc.name, doc.root, files, lane_roles))
+    problems.extend(lint_bundle([(d.name, d.root) for d in bpmn_docs]))
     if any(p.severity == "error" for p in problems):
         return None, problems
 
-    parser = SpiffBpmnParser(validator=VALIDATOR)
-    current = bpmn_docs[0]
-    try:
-        for doc in bpmn_docs:
-            current = doc
-            parser.add_bpmn_xml(doc.root, filename=doc.name)
-        for doc in dmn_docs:
-            current = doc
-            parser.add_dmn_xml(doc.root, filename=doc.name)
-        spec = parser.get_spec(process_id)
-        subprocess_specs = parser.get_subprocess_specs(process_id)
-    except ValidationException as exc:
-        element_id = getattr(exc, "id", "") or ""
-        file_name = getattr(exc, "file_name", "") or current.name
-        doc = next((d for d in bpmn_docs + dmn_docs if d.name == file_name), current)
-        line = exc.line_number if isinstance(exc.line_number, int) else None
-        problems.append(
-            ModelProblem(
-                str(exc).splitlines()[0],
-                file=file_name,
-                line=line or (doc.line_of(element_id) if element_id else None),
-                element_id=element_id,
-                fix="Correct the element in the modeller; the engine cannot run it as drawn.",
-            )
-        )
-        return None, problems
-    except Exception as exc:  # the library raises KeyError/TypeError on some malformed models
-        problems.append(
-            ModelProblem(
-                f"the model cannot be parsed: {type(exc).__name__}: {exc}",
-                file=current.name,
-                fix="Check references between elements (messages, errors, called processes).",
-            )
-        )
+    spec, subprocess_specs, parse_problems = _parse(bpmn_docs, dmn_docs, process_id)
+    problems.extend(parse_problems)
+    if spec is None:
         return None, problems
 
     spec_json = StateCodec().dump_specs(spec, subprocess_specs)
@@ -171,11 +225,15 @@ def collect_elements(docs: list[_Document]) -> dict[str, dict[str, object]]:
                 tag = etree.QName(el).localname
                 if tag in {"sequenceFlow", "lane", "laneSet", "conditionExpression"}:
                     continue
-                elements[el.get("id")] = {
+                record: dict[str, object] = {
                     "tag": tag,
                     "name": el.get("name", ""),
                     "lane": lanes.get(el.get("id"), ""),
                     "properties": element_properties(el),
                     "documentation": (el.findtext(f"{{{BPMN_NS}}}documentation") or "").strip(),
                 }
+                fields = form_fields(el)
+                if fields:
+                    record["form_fields"] = fields
+                elements[el.get("id")] = record
     return elements

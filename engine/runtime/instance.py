@@ -20,8 +20,11 @@ from SpiffWorkflow.util.task import TaskState
 from engine.domain.errors import ConflictError, ScriptFailedError
 from engine.runtime.scripting import ScriptError, make_script_engine
 from engine.runtime.serializer import StateCodec
+from engine.runtime.timekeeping import RuntimeEnv, current_now
 
 _CODEC = StateCodec()
+WALL_CLOCK = RuntimeEnv(now=current_now)
+MAX_TIMER_ROUNDS = 1000
 
 
 @dataclass
@@ -77,27 +80,35 @@ class Instance:
 
     model: LoadedModel
     workflow: BpmnWorkflow
+    env: RuntimeEnv = field(default_factory=lambda: WALL_CLOCK)
     completed: list[ElementCompleted] = field(default_factory=list)
 
     @classmethod
-    def start(cls, model: LoadedModel, data: dict[str, Any]) -> Instance:
+    def start(
+        cls, model: LoadedModel, data: dict[str, Any], env: RuntimeEnv | None = None
+    ) -> Instance:
         """Create a new instance, hand it the start data and run it to its first wait."""
-        wf = BpmnWorkflow(model.spec, model.subprocess_specs, script_engine=make_script_engine())
+        env = env or WALL_CLOCK
+        engine = make_script_engine(env.helpers())
+        wf = BpmnWorkflow(model.spec, model.subprocess_specs, script_engine=engine)
         start = wf.get_next_task(state=TaskState.READY)
         if start is not None:
             start.data.update(copy.deepcopy(data))
-        instance = cls(model, wf)
+        instance = cls(model, wf, env)
         instance.run()
         return instance
 
     @classmethod
-    def load(cls, model: LoadedModel, state: str) -> Instance:
+    def load(cls, model: LoadedModel, state: str, env: RuntimeEnv | None = None) -> Instance:
         """Restore an instance from its stored state."""
-        wf = _CODEC.load_state(state, model.spec, model.subprocess_specs, make_script_engine())
-        return cls(model, wf)
+        env = env or WALL_CLOCK
+        engine = make_script_engine(env.helpers())
+        wf = _CODEC.load_state(state, model.spec, model.subprocess_specs, engine)
+        return cls(model, wf, env)
 
     def dump(self) -> str:
-        """The state to store (without the spec)."""
+        """The state to store (without the spec), with finished history pruned."""
+        prune_finished_history(self.workflow)
         return _CODEC.dump_state(self.workflow)
 
     def _record(self, task: Task) -> None:
@@ -112,8 +123,14 @@ class Instance:
     def run(self) -> None:
         """Run engine tasks until every branch waits; script failures become ScriptFailedError."""
         try:
-            self.workflow.refresh_timers()
-            self.workflow.do_engine_steps(did_complete_task=self._record)
+            with self.env.active():
+                # Due timers turn READY, run, and may make further timers due (cycles catch up
+                # one occurrence per refresh), so refresh until nothing more becomes ready.
+                for _ in range(MAX_TIMER_ROUNDS):
+                    self.workflow.refresh_timers()
+                    if not self.workflow.get_tasks(state=TaskState.READY, manual=False):
+                        break
+                    self.workflow.do_engine_steps(did_complete_task=self._record)
         except WorkflowException as exc:
             raise _script_failure(exc) from exc
         except ScriptError as exc:
@@ -154,7 +171,8 @@ class Instance:
         task = self._ready_task(task_id)
         task.data.update(copy.deepcopy(data))
         try:
-            task.run()
+            with self.env.active():
+                task.run()
         except WorkflowException as exc:
             raise _script_failure(exc) from exc
         self._record(task)
@@ -175,8 +193,8 @@ class Instance:
         """True when the process reached its end."""
         return bool(self.workflow.is_completed())
 
-    def next_due_at(self) -> datetime | None:
-        """Earliest due time of a waiting timer, for the worker's index."""
+    def waiting_timers(self) -> list[tuple[str, datetime]]:
+        """(element id, due time) of every timer the case waits on, earliest first."""
         due = []
         for task in self.workflow.get_tasks(state=TaskState.WAITING, spec_class=CatchingEvent):
             definition = task.task_spec.event_definition
@@ -191,8 +209,59 @@ class Instance:
             if isinstance(value, dict):
                 value = value.get("next") if value.get("cycles") != 0 else None
             if value:
-                due.append(datetime.fromisoformat(value))
-        return min(due) if due else None
+                element_id = task.task_spec.bpmn_id or task.task_spec.name
+                due.append((element_id, datetime.fromisoformat(value)))
+        return sorted(due, key=lambda item: item[1])
+
+    def next_due_at(self) -> datetime | None:
+        """Earliest due time of a waiting timer, for the worker's index."""
+        timers = self.waiting_timers()
+        return timers[0][1] if timers else None
+
+
+def prune_finished_history(workflow: BpmnWorkflow) -> int:
+    """Drop COMPLETED links of the task tree that nothing can look back at; return how many.
+
+    SpiffWorkflow keeps every executed task, so a case that loops grows with every round and each
+    command pays to load it again. The case's history lives in our own event chain, so the engine
+    state only needs what can still influence execution. A task is dropped (its only child taking
+    its place under its parent) when it is COMPLETED, has exactly one child and that child is also
+    COMPLETED, is not the root or the workflow's last task, runs no subprocess, and is not a split
+    that a join searches for among its ancestors. Waiting joins see their immediate parents, which
+    are never dropped, so gateway semantics are unchanged.
+    """
+    removed = 0
+    for wf in [workflow, *workflow.subprocesses.values()]:
+        protected = _join_split_names(wf)
+        last = wf.last_task.id if wf.last_task is not None else None
+        for task in list(wf.tasks.values()):
+            if (
+                task.state != TaskState.COMPLETED
+                or task.parent is None
+                or len(task._children) != 1
+                or task.id == last
+                or task.id in workflow.subprocesses
+                or task.task_spec.name in protected
+            ):
+                continue
+            child = wf.tasks.get(task._children[0])
+            if child is None or child.state != TaskState.COMPLETED:
+                continue
+            parent = task.parent
+            parent._children = [child.id if c == task.id else c for c in parent._children]
+            child._parent = parent.id
+            del wf.tasks[task.id]
+            removed += 1
+    return removed
+
+
+def _join_split_names(wf: BpmnWorkflow) -> set[str]:
+    names = set()
+    for spec in wf.spec.task_specs.values():
+        split = getattr(spec, "split_task", None)
+        if split:
+            names.add(split)
+    return names
 
 
 def _script_failure(exc: WorkflowException) -> ScriptFailedError:

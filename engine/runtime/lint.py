@@ -1,12 +1,17 @@
-"""Semantic checks on BPMN XML that the library does not make, each located by file, line and id."""
+"""Semantic checks on BPMN XML that the library does not make, each located by file, line and id.
+
+They run on the tree after dialects.normalize, so expressions are already Python and vendor
+extensions already Spiff; what the rewrite could not translate was reported there.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 from lxml import etree
 
 from engine.domain.errors import ModelProblem
+from engine.runtime.properties import element_properties
 from engine.runtime.scripting import check_expression, check_script
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -18,19 +23,21 @@ UNSUPPORTED = {
     "complexGateway": "complex gateways are not supported",
     "compensateEventDefinition": "compensation is not supported",
     "linkEventDefinition": "link events are not supported",
+    "adHocSubProcess": "ad hoc subprocesses are not supported",
 }
+_NOT_FLOW = {
+    "sequenceFlow", "lane", "laneSet", "dataObject", "dataObjectReference", "textAnnotation",
+    "association", "group", "boundaryEvent", "dataInput", "dataOutput", "ioSpecification",
+}
+Problem = Callable[..., ModelProblem]
 
 
 def _q(tag: str) -> str:
     return f"{{{BPMN}}}{tag}"
 
 
-def element_properties(element: etree._Element) -> dict[str, str]:
-    """The spiffworkflow:properties of an element as a dict."""
-    props = element.xpath(
-        "./bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", namespaces=NS
-    )
-    return {p.get("name", ""): p.get("value", "") for p in props}
+def _local(el: etree._Element) -> str:
+    return etree.QName(el).localname if isinstance(el.tag, str) else ""
 
 
 def lane_map(process: etree._Element) -> dict[str, str]:
@@ -67,26 +74,18 @@ def lint_process(
             parent = el.getparent() if tag.endswith("Definition") else el
             yield problem(parent, why, "Model the path explicitly with supported elements.")
 
-    for flow in root.iter(_q("sequenceFlow")):
-        if not flow.get("id"):
-            yield problem(
-                flow,
-                "a sequence flow has no id and would be dropped silently",
-                "Give the flow an id (any modeller does when the flow is redrawn).",
-            )
-
     for process in root.iter(_q("process")):
         if process.get("isExecutable", "true").lower() == "false":
             continue
-        yield from _lint_one_process(file, process, files, lane_roles, problem)
+        yield from _lint_one_process(process, files, lane_roles, problem)
+        yield from _lint_code(process, problem)
+        yield from _unreachable(process, problem)
 
 
-def _lint_one_process(file, process, files, lane_roles, problem):  # type: ignore[no-untyped-def]
+def _lint_one_process(process, files, lane_roles, problem):  # type: ignore[no-untyped-def]
     if not process.findall(_q("startEvent")):
         yield problem(process, "the process has no start event", "Draw a start event.")
     lanes = lane_map(process)
-    flows = {f.get("id"): f for f in process.iter(_q("sequenceFlow"))}
-
     for task in process.iter(_q("userTask")):
         props = element_properties(task)
         lane = lanes.get(task.get("id", ""), "")
@@ -105,7 +104,6 @@ def _lint_one_process(file, process, files, lane_roles, problem):  # type: ignor
                     f"form file '{ref}' is referenced but not in the bundle",
                     "Add the form file to the procedure folder or fix the file name.",
                 )
-
     for el in process.iter():
         if not isinstance(el.tag, str):
             continue
@@ -118,39 +116,106 @@ def _lint_one_process(file, process, files, lane_roles, problem):  # type: ignor
         slip = props.get("slip")
         if slip is not None and slip not in KNOWN_SLIPS:
             yield problem(el, f"unknown slip '{slip}'", f"Use one of {sorted(KNOWN_SLIPS)}.")
-
+    flows = {f.get("id"): f for f in process.iter(_q("sequenceFlow"))}
     for tag in ("exclusiveGateway", "inclusiveGateway"):
         for gw in process.iter(_q(tag)):
-            outgoing = [flows.get((o.text or "").strip()) for o in gw.findall(_q("outgoing"))]
-            outgoing = [f for f in outgoing if f is not None]
+            outgoing = [f for f in flows.values() if f.get("sourceRef") == gw.get("id")]
             if len(outgoing) < 2:
                 continue
-            default = gw.get("default")
             for flow in outgoing:
-                if flow.get("id") != default and flow.find(_q("conditionExpression")) is None:
+                if flow.get("id") != gw.get("default") and flow.find(_q("conditionExpression")) is None:
                     yield problem(
                         flow,
                         f"flow leaving gateway '{gw.get('id')}' has no condition and is not the default",
                         "Add a condition to the flow or mark it as the gateway's default flow.",
                     )
 
+
+def _lint_code(process: etree._Element, problem: Problem) -> Iterator[ModelProblem]:
     for cond in process.iter(_q("conditionExpression")):
         for issue in check_expression((cond.text or "").strip()):
             yield problem(
                 cond.getparent(), f"condition: {issue}", "Write a simple expression over case data."
             )
-
+    for timer in process.iter(_q("timeDate"), _q("timeDuration"), _q("timeCycle")):
+        owner = timer.getparent().getparent()
+        for issue in check_expression((timer.text or "").strip()):
+            yield problem(owner, f"timer: {issue}", "Write an ISO-8601 date, duration or cycle.")
     for script_task in process.iter(_q("scriptTask")):
         script = script_task.find(_q("script"))
         for issue in check_script(script.text or "" if script is not None else ""):
             yield problem(
                 script_task, f"script: {issue}", "Remove the forbidden construct from the script."
             )
+    for tag in ("preScript", "postScript"):
+        for el in process.iter(f"{{{SPIFF}}}{tag}"):
+            owner = el.getparent().getparent()
+            for issue in check_script(el.text or ""):
+                yield problem(owner, f"{tag}: {issue}", "Fix or simplify the script.")
 
-    for service in process.iter(_q("serviceTask")):
-        if not service.xpath(".//spiffworkflow:serviceTaskOperator", namespaces=NS):
+
+def _unreachable(process: etree._Element, problem: Problem) -> Iterator[ModelProblem]:
+    """Warn about flow nodes no path from a start event (or a boundary event) reaches."""
+    targets: dict[str, list[str]] = {}
+    for flow in process.iter(_q("sequenceFlow")):
+        targets.setdefault(flow.get("sourceRef", ""), []).append(flow.get("targetRef", ""))
+    nodes = {
+        el.get("id", ""): el
+        for el in process
+        if _local(el) not in _NOT_FLOW and el.get("id") and _local(el) != "extensionElements"
+    }
+    starts = [
+        el.get("id", "")
+        for el in process
+        if _local(el) in {"startEvent", "boundaryEvent"}
+        or el.get("triggeredByEvent") == "true"
+        or el.get("isForCompensation") == "true"
+    ]
+    seen, stack = set(), list(starts)
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        stack.extend(targets.get(node, []))
+    for node_id, el in nodes.items():
+        if node_id not in seen and _local(el) not in {"documentation", "property"}:
             yield problem(
-                service,
-                "service task is bound to no connector and would wait for ever",
-                "Choose a registered connector (operator) for the task in the modeller.",
+                el,
+                f"{_local(el)} cannot be reached from any start event",
+                "Connect it with a sequence flow or delete it.",
+                "warning",
             )
+
+
+def lint_bundle(docs: list[tuple[str, etree._Element]]) -> list[ModelProblem]:
+    """Checks across files: a call activity that (indirectly) calls its own process."""
+    calls: dict[str, list[tuple[str, etree._Element]]] = {}
+    for file, root in docs:
+        for process in root.iter(_q("process")):
+            for call in process.iter(_q("callActivity")):
+                calls.setdefault(process.get("id", ""), []).append((file, call))
+    problems = []
+    for owner, activities in calls.items():
+        for file, call in activities:
+            called = call.get("calledElement", "")
+            stack, seen = [called], set()
+            while stack:
+                current = stack.pop()
+                if current == owner:
+                    problems.append(
+                        ModelProblem(
+                            f"call activity calls '{called}', which calls back into '{owner}': "
+                            "it would recurse until stopped",
+                            file=file,
+                            line=call.sourceline,
+                            element_id=call.get("id", ""),
+                            fix="Call a different process, or model the repetition as a loop.",
+                        )
+                    )
+                    break
+                if current in seen:
+                    continue
+                seen.add(current)
+                stack.extend(c.get("calledElement", "") for _, c in calls.get(current, []))
+    return problems

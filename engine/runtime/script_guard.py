@@ -1,198 +1,112 @@
-"""Compile-time policy, run-time guards and CPU budget for model expressions and scripts.
+"""Run-time guards of the model-code sandbox: size limits, attribute rules, data checks, builtins.
 
-Residual risk, by design of any in-process sandbox: a single C-level operation cannot be
-interrupted from Python (e.g. comparing or printing a structure built from aliased lists),
-so workers should still run under process limits (RLIMIT_AS, a watchdog).
+Residual risk, by design of any in-process sandbox: one C-level operation cannot be
+interrupted from Python (e.g. hashing or comparing a structure built from aliased lists
+runs to its end), so workers should still run under process limits (RLIMIT_AS, a watchdog).
 """
 
 from __future__ import annotations
 
-import ast
 import builtins
 import operator
 import re
-import sys
-import threading
-import time
-from collections.abc import Callable, Iterable
-from types import FrameType, ModuleType
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from types import (
+    BuiltinFunctionType,
+    CodeType,
+    FrameType,
+    FunctionType,
+    GeneratorType,
+    GenericAlias,
+    MethodType,
+    ModuleType,
+    TracebackType,
+    UnionType,
+)
 from typing import Any
+from uuid import UUID
 
-from RestrictedPython import RestrictingNodeTransformer
 from RestrictedPython.Guards import guarded_iter_unpack_sequence, guarded_unpack_sequence
-from RestrictedPython.transformer import INSPECT_ATTRIBUTES
 
-FILENAME = "<motcua-script>"
+from engine.runtime.script_budget import catch, tick
+from engine.runtime.script_errors import ScriptLimitError, ScriptSecurityError
+from engine.runtime.script_policy import FORBIDDEN_ATTRS, FORBIDDEN_CALLS
+
 MAX_SIZE = 1_000_000  # items or characters one operation may build
 MAX_INT_BITS = 100_000  # about 30,000 decimal digits
 MAX_FORMAT_WIDTH = 1_000
+MAX_ROUND_DIGITS = 1_000
+MAX_DATA_ITEMS = 1_000_000  # container items (counted with repeats) in the data a script leaves
 
-# Attribute names that lead to frames, code, classes or str.format's field lookups.
-FORBIDDEN_ATTRS = INSPECT_ATTRIBUTES | {
-    "format",
-    "format_map",
-    "mro",
-    "translate",
-    "maketrans",
-    "gi_yieldfrom",
-    "cr_await",
-    "ag_await",
-    "f_trace_lines",
-}
-FORBIDDEN_CALLS = frozenset(
-    {
-        "open",
-        "exec",
-        "eval",
-        "compile",
-        "globals",
-        "locals",
-        "vars",
-        "getattr",
-        "setattr",
-        "delattr",
-        "hasattr",
-        "type",
-        "dir",
-        "breakpoint",
-        "input",
-        "help",
-        "memoryview",
-        "object",
-        "super",
-        "id",
-        "iter",
-        "next",
-        "classmethod",
-        "staticmethod",
-        "property",
-        "exit",
-        "quit",
-    }
+DATA_SCALARS = frozenset(
+    {type(None), bool, int, float, str, Decimal, datetime, date, time, timedelta, UUID}
+)
+_DATA_SEQUENCES = frozenset({list, tuple, set, frozenset})
+_SEQUENCES = (str, list, tuple)
+# Objects whose attributes lead to code, frames, globals or classes, whatever the name.
+_NO_ATTRIBUTES = (
+    type,
+    ModuleType,
+    GenericAlias,
+    UnionType,
+    FunctionType,
+    BuiltinFunctionType,
+    MethodType,
+    GeneratorType,
+    CodeType,
+    FrameType,
+    TracebackType,
 )
 
 
-class ScriptError(Exception):
-    """A model expression or script was refused or failed in the sandbox."""
-
-    code = "script_error"
-
-    def __init__(self, message: str, line: int | None = None) -> None:
-        super().__init__(message)
-        self.line = line
-
-
-class ScriptSecurityError(ScriptError):
-    """The code uses a forbidden construct (imports, dunder access, unsafe builtins)."""
-
-    code = "script_forbidden"
-
-
-class ScriptTimeoutError(ScriptError):
-    """The code used more than its CPU budget."""
-
-    code = "script_timeout"
-
-
-class ScriptLimitError(ScriptError):
-    """The code tried to build a value larger than allowed."""
-
-    code = "script_limit"
+def check_data(values: Mapping[str, Any], what: str) -> None:
+    """Refuse values that are not plain data (dict/list/str/number/date...), or too many items."""
+    left = MAX_DATA_ITEMS
+    for name, value in values.items():
+        stack = [value]
+        while stack:
+            item = stack.pop()
+            kind = type(item)
+            if kind in DATA_SCALARS:
+                continue
+            if kind is dict:
+                stack += item
+                stack += item.values()
+            elif kind in _DATA_SEQUENCES:
+                stack += item
+            else:
+                raise ScriptSecurityError(
+                    f"{what} '{name}' holds a {kind.__name__}, which is not data"
+                )
+            left -= len(item) + 1
+            if left < 0:
+                raise ScriptLimitError(
+                    f"{what} '{name}' holds more than {MAX_DATA_ITEMS} items (or refers to itself)"
+                )
 
 
-def _call(name: str, args: list[ast.expr], like: ast.AST) -> ast.Call:
-    node = ast.Call(func=ast.Name(id=name, ctx=ast.Load()), args=args, keywords=[])
-    return ast.fix_missing_locations(ast.copy_location(node, like))
-
-
-_BINOP_GUARDS = {
-    ast.Add: "_add_",
-    ast.Mult: "_mul_",
-    ast.Pow: "_pow_",
-    ast.LShift: "_lshift_",
-    ast.Mod: "_mod_",
-}
-
-
-class Policy(RestrictingNodeTransformer):
-    """RestrictedPython's policy, stricter, with size-guarded operators and uncatchable timeouts."""
-
-    def error(self, node: ast.AST, info: str) -> None:
-        line, col = getattr(node, "lineno", None), getattr(node, "col_offset", None)
-        where = f"line {line}" + (f", column {col + 1}" if col is not None else "")
-        self.errors.append(f"{where}: {info}")
-
-    def check_name(self, node: Any, name: str | None, allow_magic_methods: bool = False) -> None:
-        if name and name.startswith("_") and name != "_":
-            self.error(node, f'use of "{name}" is not allowed')
-            return
-        super().check_name(node, name, allow_magic_methods)
-
-    def visit_Name(self, node: ast.Name) -> Any:
-        if node.id in ("print", "printed"):
-            self.error(node, f'"{node.id}" is not available: model code has no output')
-            return node
-        return super().visit_Name(node)
-
-    def visit_Attribute(self, node: ast.Attribute) -> Any:
-        if node.attr.startswith("_") or node.attr in FORBIDDEN_ATTRS:
-            self.error(node, f'access to "{node.attr}" is not allowed')
-            return self.node_contents_visit(node)
-        return super().visit_Attribute(node)
-
-    def visit_Call(self, node: ast.Call) -> Any:
-        if isinstance(node.func, ast.Name) and node.func.id in FORBIDDEN_CALLS:
-            self.error(node, f'calling "{node.func.id}" is not allowed')
-            return self.node_contents_visit(node)
-        return super().visit_Call(node)
-
-    def visit_Import(self, node: ast.Import) -> Any:
-        self.error(node, f'import of "{", ".join(a.name for a in node.names)}" is not allowed')
-        return node
-
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> Any:
-        self.error(node, f'import from "{node.module}" is not allowed')
-        return node
-
-    def visit_ClassDef(self, node: ast.ClassDef) -> Any:
-        self.error(node, "class definitions are not allowed")
-        return node
-
-    def visit_Yield(self, node: ast.Yield) -> Any:
-        # A generator's finally block could run later, outside any CPU budget.
-        self.error(node, "generator functions (yield) are not allowed")
-        return node
-
-    visit_YieldFrom = visit_Yield  # type: ignore[assignment]
-
-    def visit_With(self, node: ast.With) -> Any:
-        self.error(node, "with statements are not allowed")
-        return node
-
-    def visit_Try(self, node: ast.Try) -> Any:
-        # The tracer is switched off once it raises, so a handler that swallowed the timeout
-        # could loop for ever: every handler and finally block re-checks the budget first.
-        node = self.node_contents_visit(node)
-        for handler in node.handlers:
-            handler.body.insert(0, ast.Expr(_call("_budget_check_", [], handler.body[0])))
-        if node.finalbody:
-            node.finalbody.insert(0, ast.Expr(_call("_budget_check_", [], node.finalbody[0])))
-        return node
-
-    def visit_BinOp(self, node: ast.BinOp) -> Any:
-        node = self.node_contents_visit(node)
-        guard = _BINOP_GUARDS.get(type(node.op))
-        return node if guard is None else _call(guard, [node.left, node.right], node)
-
-    def visit_FormattedValue(self, node: ast.FormattedValue) -> Any:
-        node = self.node_contents_visit(node)
-        spec = node.format_spec or ast.Constant("")
-        node.value = _call("_format_", [node.value, ast.Constant(node.conversion), spec], node)
-        node.conversion, node.format_spec = -1, None
-        return node
-
-
-_SEQUENCES = (str, bytes, list, tuple)
+def check_render(value: Any) -> None:
+    """Refuse to turn into text a value whose text would be longer than MAX_SIZE (aliasing too)."""
+    if type(value) in DATA_SCALARS and not isinstance(value, str):
+        return
+    size, stack = 0, [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            size += len(item)
+        elif isinstance(item, dict):
+            stack += item
+            stack += item.values()
+            size += len(item)
+        elif isinstance(item, (list, tuple, set, frozenset)):
+            stack += item
+            size += len(item)
+        else:
+            size += 1
+        if size > MAX_SIZE:
+            raise ScriptLimitError(f"the text would be longer than {MAX_SIZE} characters")
 
 
 def _weight(seq: Any) -> int:
@@ -242,6 +156,7 @@ def _check_mod(a: Any, b: Any) -> None:
     if isinstance(a, str):
         for spec in _PERCENT_SPEC.findall(a):
             _check_spec(spec)
+        check_render(b)
 
 
 def _guarded(check: Callable[[Any, Any], None], op: Callable[[Any, Any], Any]) -> Any:
@@ -280,6 +195,7 @@ def _inplacevar(op: str, a: Any, b: Any) -> Any:
 def _format(value: Any, conversion: int, spec: str) -> str:
     converter = {115: str, 114: repr, 97: ascii}.get(conversion)
     _check_spec(spec)
+    check_render(value)
     return format(converter(value) if converter else value, spec)
 
 
@@ -311,22 +227,28 @@ def _sized_str_method(text: str, name: str) -> Callable[..., Any]:
 _STR_SIZED = frozenset({"join", "replace", "ljust", "rjust", "center", "zfill", "expandtabs"})
 
 
+def _extend(target: list[Any]) -> Callable[[Iterable[Any]], None]:
+    def extend(items: Iterable[Any]) -> None:
+        if isinstance(items, (list, tuple, str)) and len(target) + len(items) > MAX_SIZE:
+            raise ScriptLimitError(f"extend would build more than {MAX_SIZE} items")
+        target.extend(items)
+
+    return extend
+
+
 def _getattr(obj: Any, name: str) -> Any:
     if not isinstance(name, str) or name.startswith("_") or name in FORBIDDEN_ATTRS:
         raise ScriptSecurityError(f'access to "{name}" is not allowed')
-    if isinstance(obj, (type, ModuleType)):
-        raise ScriptSecurityError(f'access to "{name}" of a type or module is not allowed')
+    if isinstance(obj, _NO_ATTRIBUTES):
+        kind = type(obj).__name__
+        raise ScriptSecurityError(f'access to "{name}" of a {kind} is not allowed')
+    if isinstance(obj, BaseException) and name != "args":
+        raise ScriptSecurityError(f'access to "{name}" of an exception is not allowed')
     if isinstance(obj, str) and name in _STR_SIZED:
         return _sized_str_method(obj, name)
     if isinstance(obj, list) and name == "extend":
-        return lambda items: obj.__iadd__(_guard_list_growth(obj, items))
+        return _extend(obj)
     return getattr(obj, name)
-
-
-def _guard_list_growth(target: list[Any], items: Iterable[Any]) -> Iterable[Any]:
-    if isinstance(items, (list, tuple, str)) and len(target) + len(items) > MAX_SIZE:
-        raise ScriptLimitError(f"extend would build more than {MAX_SIZE} items")
-    return items
 
 
 def _write(obj: Any) -> Any:
@@ -354,46 +276,42 @@ def _sum(items: Iterable[Any], start: Any = 0) -> Any:
     return sum(items, start)
 
 
+def _round(number: Any, ndigits: int | None = None) -> Any:
+    # round(1, -10**7) computes 10**(10**7) in C before it answers.
+    if isinstance(ndigits, int) and abs(ndigits) > MAX_ROUND_DIGITS:
+        raise ScriptLimitError(f"round() to more than {MAX_ROUND_DIGITS} digits")
+    return round(number) if ndigits is None else round(number, ndigits)
+
+
+def _repr(value: Any) -> str:
+    check_render(value)
+    return repr(value)
+
+
+class _StrMeta(type):
+    """Makes SafeStr stand for str in isinstance() while its calls check the text size."""
+
+    def __instancecheck__(cls, obj: Any) -> bool:
+        return isinstance(obj, str)
+
+    def __subclasscheck__(cls, sub: type) -> bool:
+        return issubclass(sub, str)
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> str:
+        if args:
+            check_render(args[0])
+        return str(*args, **kwargs)
+
+
+class SafeStr(metaclass=_StrMeta):
+    """The sandbox's `str`: str(value) refuses values whose text would be huge."""
+
+
 def _forbidden(name: str) -> Callable[..., Any]:
     def refuse(*args: Any, **kwargs: Any) -> Any:
         raise ScriptSecurityError(f'calling "{name}" is not allowed')
 
     return refuse
-
-
-_LOCAL = threading.local()
-
-
-def budget_check() -> None:
-    """Raise if the current evaluation has used up its CPU time (or none is running)."""
-    deadline = getattr(_LOCAL, "deadline", None)
-    if deadline is None or time.thread_time() > deadline:
-        raise ScriptTimeoutError("the script ran out of CPU time")
-
-
-def run_with_budget(fn: Callable[..., Any], *args: Any, cpu_seconds: float) -> Any:
-    """Call fn(*args), stopping sandboxed frames once this thread used cpu_seconds of CPU."""
-    outer = getattr(_LOCAL, "deadline", None)
-    deadline = time.thread_time() + cpu_seconds
-    deadline = deadline if outer is None else min(deadline, outer)
-    previous = sys.gettrace()
-
-    def local(frame: FrameType, event: str, arg: Any) -> Any:
-        if time.thread_time() > deadline:
-            raise ScriptTimeoutError(f"the script used more than {cpu_seconds:g} s of CPU time")
-        return local
-
-    def tracer(frame: FrameType, event: str, arg: Any) -> Any:
-        # Only the model's own frames are traced: helpers and guards run at full speed.
-        return local(frame, event, arg) if frame.f_code.co_filename == FILENAME else None
-
-    _LOCAL.deadline = deadline
-    sys.settrace(tracer)
-    try:
-        return fn(*args)
-    finally:
-        sys.settrace(previous)
-        _LOCAL.deadline = outer
 
 
 _ALLOWED_BUILTINS = (
@@ -417,14 +335,12 @@ _ALLOWED_BUILTINS = (
     "list",
     "max",
     "min",
+    "next",
     "ord",
-    "repr",
     "reversed",
-    "round",
     "set",
     "slice",
     "sorted",
-    "str",
     "tuple",
     "zip",
     "ArithmeticError",
@@ -437,13 +353,14 @@ _ALLOWED_BUILTINS = (
     "NameError",
     "OverflowError",
     "RuntimeError",
+    "StopIteration",
     "TypeError",
     "ValueError",
     "ZeroDivisionError",
 )
 SAFE_BUILTINS: dict[str, Any] = {name: getattr(builtins, name) for name in _ALLOWED_BUILTINS}
 SAFE_BUILTINS |= {name: _forbidden(name) for name in FORBIDDEN_CALLS}
-SAFE_BUILTINS |= {"range": _range, "sum": _sum}
+SAFE_BUILTINS |= {"range": _range, "sum": _sum, "round": _round, "repr": _repr, "str": SafeStr}
 
 GUARDS: dict[str, Any] = {
     "__builtins__": SAFE_BUILTINS,
@@ -461,5 +378,6 @@ GUARDS: dict[str, Any] = {
     "_lshift_": _guarded(_check_lshift, operator.lshift),
     "_mod_": _guarded(_check_mod, operator.mod),
     "_format_": _format,
-    "_budget_check_": budget_check,
+    "_tick_": tick,
+    "_catch_": catch,
 }

@@ -17,16 +17,15 @@ from SpiffWorkflow.bpmn.script_engine.python_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
-from engine.runtime.script_guard import (
-    FILENAME,
-    GUARDS,
-    Policy,
+from engine.runtime.script_budget import run_with_budget
+from engine.runtime.script_errors import (
     ScriptError,
     ScriptLimitError,
     ScriptSecurityError,
     ScriptTimeoutError,
-    run_with_budget,
 )
+from engine.runtime.script_guard import GUARDS, check_data, check_render
+from engine.runtime.script_policy import FILENAME, Policy
 
 __all__ = [
     "MotcuaScriptEngine",
@@ -42,6 +41,7 @@ __all__ = [
 ]
 
 MAX_SOURCE = 100_000
+DEFAULT_CPU_SECONDS = 0.5
 
 _NUM = r"\d+(?:[.,]\d+)?"
 _DURATION = (
@@ -109,7 +109,9 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[mis
     """Evaluates and executes model code under RestrictedPython, with guards and a CPU budget."""
 
     def __init__(
-        self, helpers: Mapping[str, Callable[..., Any]] | None = None, cpu_seconds: float = 1.0
+        self,
+        helpers: Mapping[str, Callable[..., Any]] | None = None,
+        cpu_seconds: float = DEFAULT_CPU_SECONDS,
     ) -> None:
         helpers = dict(helpers or {})
         hidden = sorted(name for name in helpers if name.startswith("_"))
@@ -119,7 +121,10 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[mis
         self.cpu_seconds = cpu_seconds
 
     def _scope(self, context: Mapping[str, Any], external: Mapping[str, Any]) -> dict[str, Any]:
-        # Guards go last: task data (user input) must never replace them.
+        # Task data comes from users: only plain data may reach model code, never a callable.
+        check_data(context, "task data field")
+        check_data(external, "task data field")
+        # Guards go last: task data must never replace them.
         return {**self.globals, **external, **context, **GUARDS}
 
     def evaluate(
@@ -128,10 +133,12 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[mis
         context: dict[str, Any],
         external_context: Mapping[str, Any] | None = None,
     ) -> Any:
-        """The value of an expression over the task data."""
+        """The value of an expression over the task data; it must be plain data."""
         code = compile_code(expression, "eval")
         scope = self._scope(context, external_context or {})
-        return run_with_budget(eval, code, scope, cpu_seconds=self.cpu_seconds)
+        value = run_with_budget(eval, code, scope, cpu_seconds=self.cpu_seconds)
+        check_data({"value": value}, "the expression's")
+        return value
 
     def execute(
         self,
@@ -147,16 +154,13 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[mis
         code = compile_code(script, "exec")
         scope = self._scope(context, external)
         run_with_budget(exec, code, scope, cpu_seconds=self.cpu_seconds)
-        for name in [name for name in context if name not in scope]:
-            del context[name]  # the script deleted it
         reserved = GUARDS.keys() | self.globals.keys() | external.keys()
-        for name, value in scope.items():
-            if name in reserved:
-                continue
-            if _is_data(value):
-                context[name] = value
-            else:  # functions, modules and iterators must not reach the stored data
-                context.pop(name, None)
+        # Functions, modules and iterators the script made stay behind; data must be data.
+        result = {k: v for k, v in scope.items() if k not in reserved and _is_data(v)}
+        check_data(result, "script variable")
+        for name in [name for name in context if name not in result]:
+            del context[name]  # the script deleted it (or turned it into a function)
+        context.update(result)
         return True
 
     def call_service(self, context: dict[str, Any], **kwargs: Any) -> Any:
@@ -172,6 +176,19 @@ def _script_line(err: BaseException) -> int:
         if frame.f_code.co_filename == FILENAME:
             line = lineno
     return line
+
+
+def presentable(err: Exception) -> Exception:
+    """err, or a ScriptLimitError in its place when its message would be huge to render."""
+    try:
+        for arg in err.args:
+            check_render(arg)
+    except ScriptLimitError:
+        # Model code may raise ValueError(x) with x built from aliased lists: drop x unread.
+        substitute = ScriptLimitError(f"{type(err).__name__} with a message too long to show")
+        substitute.__traceback__ = err.__traceback__
+        return substitute
+    return err
 
 
 def _wrapped(wrapper: Exception, err: Exception) -> Exception:
@@ -192,15 +209,17 @@ class MotcuaScriptEngine(PythonScriptEngine):  # type: ignore[misc]
             exc.add_note(f"Error evaluating expression '{expression}'")
             raise
         except Exception as exc:
-            message = f"Error evaluating expression '{expression}': {exc}"
-            raise WorkflowTaskException(message, task=task, exception=exc) from exc
+            err = presentable(exc)
+            message = f"Error evaluating expression '{expression}': {err}"
+            raise WorkflowTaskException(message, task=task, exception=err) from err
 
     def execute(self, task: Any, script: str, external_context: Any = None) -> Any:
         """Run a script over a task's data."""
         try:
             return self.environment.execute(script, task.data, external_context or {})
         except Exception as exc:
-            raise _wrapped(self.create_task_exec_exception(task, script, exc), exc) from exc
+            err = presentable(exc)
+            raise _wrapped(self.create_task_exec_exception(task, script, err), err) from err
 
     def call_service(self, task: Any, **kwargs: Any) -> Any:
         """Call a service; the library's version raises NameError ('script') on failure."""
@@ -228,7 +247,8 @@ class MotcuaScriptEngine(PythonScriptEngine):  # type: ignore[misc]
 
 
 def make_script_engine(
-    helpers: Mapping[str, Callable[..., Any]] | None = None, cpu_seconds: float = 1.0
+    helpers: Mapping[str, Callable[..., Any]] | None = None,
+    cpu_seconds: float = DEFAULT_CPU_SECONDS,
 ) -> MotcuaScriptEngine:
     """A script engine whose every expression and script runs in the sandbox."""
     return MotcuaScriptEngine(environment=SandboxEnvironment(helpers, cpu_seconds))

@@ -108,9 +108,11 @@ def start_case(
                 "channel": int(channel_enum),
                 "unit": unit,
                 "data": data,
+                # Replay needs the applicant when it was given apart from the form data.
+                **({"applicant": applicant} if applicant else {}),
             },
         )
-        instance = Instance.start(deployed.model, data)
+        instance = Instance.start(deployed.model, data, ctx.runtime_env())
         recorder.finish(instance)
         uow.cases.save(case)
         open_tasks = uow.tasks.open_for_case(case.id)

@@ -6,14 +6,16 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Protocol
 
-from engine.calendar import WorkingCalendar
+from engine.calendar import Calendar
 from engine.domain.clock import Clock
 from engine.domain.errors import NotFoundError
 from engine.domain.model import ModelVersion
 from engine.domain.procedure import ProcedureMeta
 from engine.runtime.instance import LoadedModel
+from engine.runtime.timekeeping import RuntimeEnv
 from forms import Form, load_form
 
 
@@ -24,6 +26,8 @@ class UnitOfWork(Protocol):
     cases: Any
     tasks: Any
     events: Any
+    audit: Any
+    calendar: Any
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc: object) -> None: ...
@@ -100,10 +104,18 @@ class Context:
 
     uow: Callable[[], UnitOfWork]
     clock: Clock
-    calendar: WorkingCalendar
+    calendar: Calendar
     catalog: ModelCatalog = field(default_factory=ModelCatalog)
     read_uow: Callable[[], UnitOfWork] | None = None
     db_engine: Any = None
+    # Share of the legal time after which a case is at risk and its unit leader warned [M].
+    sla_warn_share: Decimal = Decimal("0.75")
+    # A throwaway in-memory store for replay (engine.adapters.memory_store.MemoryStore).
+    scratch: Callable[[], Any] | None = None
+
+    def runtime_env(self) -> RuntimeEnv:
+        """The clock and calendar the engine's timers and working-time helpers use."""
+        return RuntimeEnv(now=self.clock.now, calendar=self.calendar)
 
     def reader(self) -> UnitOfWork:
         """A unit of work for queries (no write lock on SQLite)."""

@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from engine.calendar import parse_limit
+from engine.calendar import Calendar, parse_limit
 from engine.domain.history import GENESIS, seal
 from engine.domain.model import Actor, Case, CaseEvent, CaseStatus, HumanTask, TaskState
 from engine.runtime.instance import ElementCompleted, Instance, ReadyTask
 from engine.services.context import Context, Deployed, UnitOfWork
+from engine.services.escalation import escalate
+from engine.services.legal_clock import SUPPLEMENT, ClockEvent, LegalClock
 from engine.services.slips import build_slip
 
 FINISHING = {CaseStatus.DONE, CaseStatus.RETURNED, CaseStatus.REJECTED, CaseStatus.STOPPED}
@@ -46,7 +48,7 @@ class CaseRecorder:
         return event
 
     def set_status(self, status: CaseStatus, element: ElementCompleted | None = None) -> None:
-        """Move the case to a portal status, with its side effects (appointment, finish times)."""
+        """Move the case to a portal status, with its side effects on the legal clock."""
         old = self.case.status
         if status == old:
             return
@@ -60,30 +62,33 @@ class CaseRecorder:
                 "element_id": element.element_id if element else None,
             },
         )
-        if status == CaseStatus.ACCEPTED:
-            self._set_appointment()
+        clock = self.clock
+        if status == CaseStatus.ACCEPTED and self.case.accepted_at is None:
+            self.case.accepted_at = self.now
+            self.record(clock.start(self.now, self.deployed.meta.time_limit))
+        if status == CaseStatus.SUPPLEMENT_REQUESTED:
+            if clock.started:
+                self.record(clock.pause(self.now, SUPPLEMENT))
+            else:  # at intake: the clock will start from the complete dossier
+                count = int(self.case.legal_clock.get("intake_supplements", 0)) + 1
+                self.case.legal_clock["intake_supplements"] = count
+        elif old == CaseStatus.SUPPLEMENT_REQUESTED and clock.paused:
+            self.record(clock.resume(self.now, "supplement received"))
         if status in FINISHING and self.case.finished_at is None:
             self.case.finished_at = self.now
+            self.record(clock.finish(self.now))
         if status == CaseStatus.RETURNED:
             self.case.returned_at = self.now
 
-    def _set_appointment(self) -> None:
-        # The legal clock counts from receipt of a complete, valid dossier (DOMAIN §1.5-1.6).
-        self.case.accepted_at = self.now
-        limit = self.deployed.meta.time_limit
-        if not limit:
-            return
-        before = self.case.appointment_at
-        self.case.appointment_at = self.ctx.calendar.due(self.now, parse_limit(limit))
-        self.event(
-            "appointment_set",
-            {
-                "time_limit": limit,
-                "counted_from": self.now.isoformat(),
-                "before": before.isoformat() if before else None,
-                "appointment_at": self.case.appointment_at.isoformat(),
-            },
-        )
+    @property
+    def clock(self) -> LegalClock:
+        """The case's legal clock over the effective calendar."""
+        return LegalClock(self.case, self.ctx.calendar, self.ctx.sla_warn_share)
+
+    def record(self, events: list[ClockEvent]) -> None:
+        """Append the events a legal-clock change produced."""
+        for item in events:
+            self.event(item.type, item.payload)
 
     def apply_completed(self, completed: list[ElementCompleted]) -> None:
         """Status and slip effects of the elements that finished, in order."""
@@ -91,6 +96,12 @@ class CaseRecorder:
             status = element.properties.get("portalStatus")
             if status:
                 self.set_status(CaseStatus(int(status)), element)
+            action = (element.properties.get("legalClock") or "").strip().lower()
+            if action == "pause":
+                reason = element.properties.get("clockReason") or element.element_id
+                self.record(self.clock.pause(self.now, reason))
+            elif action == "resume":
+                self.record(self.clock.resume(self.now, element.element_id))
             slip = element.properties.get("slip")
             if slip:
                 data = build_slip(slip, self.case, self.deployed.meta, self.actor, self.now)
@@ -108,12 +119,14 @@ class CaseRecorder:
         allotment = task.properties.get("allotment")
         if not allotment:
             return None
-        return self.ctx.calendar.due(self.now, parse_limit(allotment))
+        return step_due(self.ctx.calendar, self.now, allotment)
 
     def sync_tasks(self, instance: Instance) -> None:
         """Make the task projection match the engine's READY human tasks: only changed rows."""
         ready = {t.id: t for t in instance.ready_human_tasks()}
-        open_tasks = {t.id: t for t in self.uow.tasks.open_for_case(self.case.id)}
+        open_tasks = {
+            t.id: t for t in self.uow.tasks.open_for_case(self.case.id) if t.kind == "bpmn"
+        }
         for task_id, task in open_tasks.items():
             if task_id not in ready:
                 task.state, task.completed_at = TaskState.CANCELLED, self.now
@@ -156,8 +169,43 @@ class CaseRecorder:
         self.apply_completed(instance.completed)
         instance.completed.clear()
         self.sync_tasks(instance)
+        if instance.is_completed() and self.case.finished_at is None:
+            # The process ended without a finishing portal status: the case is resolved now.
+            self.case.finished_at = self.now
+            self.record(self.clock.finish(self.now))
+        escalate(self)
         self.case.state = instance.dump()
-        self.case.next_due_at = instance.next_due_at()
+        self.schedule(instance.next_due_at())
         if instance.is_completed() and not self.case.completed:
             self.case.completed = True
             self.event("case_completed", {"status": int(self.case.status)})
+
+    def schedule(self, timer_due: datetime | None) -> None:
+        """Wake the worker at the next timer or legal-clock milestone, whichever comes first."""
+        marks = [t for t in (timer_due, self.case.sla_next_at) if t is not None]
+        self.case.next_due_at = min(marks) if marks else None
+
+
+def step_due(calendar: Calendar, now: datetime, allotment: str) -> datetime:
+    """When a step allotted `allotment` (e.g. 0.5WD, 2WH) and started now is due.
+
+    A step's allotment is office time from the moment the task reaches the officer (the 15:00
+    rule is for dossiers, not steps); time outside office hours does not count.
+    """
+    limit = parse_limit(allotment)
+    start = calendar.next_working_instant(now)
+    if limit.unit == "SD":
+        return calendar.end_of_working_day(start.date())
+    hours = limit.amount * calendar.hours.hours_per_day if limit.unit == "WD" else limit.amount
+    return calendar.add_working_hours(start, hours)
+
+
+def step_verdict(due_at: datetime | None, done_at: datetime, calendar: Calendar) -> str | None:
+    """Early, on time or late for the tracking slip (Mẫu 06): late after due_at, on time on the
+    due day, early before it."""
+    if due_at is None:
+        return None
+    if done_at > due_at:
+        return "late"
+    tz = calendar.hours.tz
+    return "on_time" if done_at.astimezone(tz).date() == due_at.astimezone(tz).date() else "early"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from engine.domain.errors import ConflictError, FormValidationError, InvalidInputError
@@ -16,8 +17,9 @@ from engine.services.access import (
     visible_case,
     visible_task,
 )
-from engine.services.context import Context, UnitOfWork
-from engine.services.recording import CaseRecorder
+from engine.services.context import Context, Deployed, UnitOfWork
+from engine.services.escalation import builtin_form, complete_engine_task
+from engine.services.recording import CaseRecorder, step_verdict
 from forms import merge_submission
 
 SCOPES = ("mine", "units", "all")
@@ -59,7 +61,7 @@ def get_task(ctx: Context, actor: Actor, task_id: str) -> TaskView:
         task = visible_task(actor, uow.tasks.get(task_id), task_id)
         case = visible_case(actor, uow.cases.get(task.case_id), task.case_code)
         deployed = ctx.catalog.get(uow, case.model_version_id)
-    form = deployed.form(task.form)
+    form = builtin_form(task.form) if task.kind != "bpmn" else deployed.form(task.form)
     prefill: dict[str, Any] = {}
     if form is not None:
         prefill = form.prefill(case.data or {})
@@ -140,7 +142,10 @@ def complete_task(ctx: Context, actor: Actor, task_id: str, data: dict[str, Any]
         task, case = _locked(uow, actor, task_id)
         require_worker(actor, task)
         deployed = ctx.catalog.get(uow, case.model_version_id)
-        instance = Instance.load(deployed.model, case.state)
+        if task.kind != "bpmn":
+            _complete_engine_task(ctx, uow, actor, task, case, deployed, data)
+            return TaskView(task, case, None, None, {}, False)
+        instance = Instance.load(deployed.model, case.state, ctx.runtime_env())
         before = copy.deepcopy(instance.task_data(task.id))
         form = deployed.form(task.form)
         submitted = data
@@ -156,8 +161,7 @@ def complete_task(ctx: Context, actor: Actor, task_id: str, data: dict[str, Any]
                 )
         now = ctx.clock.now()
         instance.complete_human_task(task.id, submitted)
-        task.state, task.completed_at, task.completed_by = TaskState.COMPLETED, now, actor.sub
-        task.assignee = task.assignee or actor.sub
+        _mark_completed(ctx, task, actor, now)
         uow.tasks.update(task)
         recorder = CaseRecorder(ctx, uow, case, deployed, actor, now)
         recorder.event(
@@ -167,7 +171,8 @@ def complete_task(ctx: Context, actor: Actor, task_id: str, data: dict[str, Any]
                 "name": task.name,
                 "data": data,
                 "diff": _diff(before, instance.data),
-                "verdict_due_at": task.due_at.isoformat() if task.due_at else None,
+                "due_at": task.due_at.isoformat() if task.due_at else None,
+                "verdict": task.verdict,
             },
             task.id,
         )
@@ -175,3 +180,42 @@ def complete_task(ctx: Context, actor: Actor, task_id: str, data: dict[str, Any]
         uow.cases.save(case)
         uow.commit()
     return TaskView(task, case, None, None, {}, False)
+
+
+def _mark_completed(ctx: Context, task: HumanTask, actor: Actor, now: datetime) -> None:
+    task.state, task.completed_at, task.completed_by = TaskState.COMPLETED, now, actor.sub
+    task.assignee = task.assignee or actor.sub
+    task.verdict = step_verdict(task.due_at, now, ctx.calendar)
+
+
+def _complete_engine_task(
+    ctx: Context,
+    uow: UnitOfWork,
+    actor: Actor,
+    task: HumanTask,
+    case: Case,
+    deployed: Deployed,
+    data: dict[str, Any],
+) -> None:
+    """Complete a task the engine created (warning, apology): no model step runs."""
+    now = ctx.clock.now()
+    recorder = CaseRecorder(ctx, uow, case, deployed, actor, now)
+    complete_engine_task(recorder, actor, task, data)
+    _mark_completed(ctx, task, actor, now)
+    uow.tasks.update(task)
+    recorder.event(
+        "task_completed",
+        {
+            "element_id": task.element_id,
+            "name": task.name,
+            "kind": task.kind,
+            "data": data,
+            "due_at": task.due_at.isoformat() if task.due_at else None,
+            "verdict": task.verdict,
+        },
+        task.id,
+    )
+    # The engine's timers did not move; the legal-clock milestones may have.
+    recorder.schedule(Instance.load(deployed.model, case.state, ctx.runtime_env()).next_due_at())
+    uow.cases.save(case)
+    uow.commit()

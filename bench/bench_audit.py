@@ -1,0 +1,196 @@
+"""Audit benchmark: replay a long case, verify a large history on PostgreSQL (and SQLite).
+
+Run by hand (not in CI):
+    .venv/bin/python bench/bench_audit.py [--events 200] [--verify-events 100000]
+PostgreSQL: --postgres postgresql://postgres@127.0.0.1:5432/test (a private schema is created and
+dropped). Targets (issue "Auditors replay case histories"): replaying a 200-event case < 1 s;
+verifying 100,000 events < 10 s on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from engine.adapters.database import upgrade  # noqa: E402
+from engine.bootstrap import build_context, deploy_folder  # noqa: E402
+from engine.domain.clock import FakeClock  # noqa: E402
+from engine.domain.history import GENESIS, seal  # noqa: E402
+from engine.domain.model import Actor, CaseEvent  # noqa: E402
+from engine.services import audit, cases, tasks  # noqa: E402
+from engine.services.bundles import read_bundle  # noqa: E402
+from engine.services.models import deploy_bundle  # noqa: E402
+from engine.services.replay import load_recorded, replay  # noqa: E402
+from engine.settings import Settings  # noqa: E402
+
+UNIT = "UBND-BENCH"
+ACTOR = Actor("bench", frozenset({"officer", "admin"}), frozenset({UNIT}))
+START = datetime(2025, 3, 4, 2, 0, tzinfo=UTC)
+
+
+def _context(url: str) -> Any:
+    upgrade(url)
+    settings = Settings.from_env(database_url=url, secret_key="motcua-bench-secret-0123456789abcdef")
+    ctx = build_context(settings, clock=FakeClock(START))
+    deploy_folder(ctx, ROOT / "bpmn")
+    deploy_bundle(ctx, ACTOR, read_bundle(ROOT / "bench" / "models" / "loop_review"))
+    return ctx
+
+
+def long_case(ctx: Any, events: int) -> str:
+    """A case of about `events` events: a review task claimed and completed again and again."""
+    view = cases.start_case(
+        ctx, ACTOR, "bench_loop_review", 1, UNIT, {}, applicant={"full_name": "Bench"}
+    )
+    code = view.case.code
+    task_id = view.open_tasks[0].id
+    done = view.case.last_event_seq
+    while done < events - 3:
+        ctx.clock.advance(timedelta(minutes=7))
+        tasks.claim_task(ctx, ACTOR, task_id)
+        last = done + 3 >= events - 3
+        tasks.complete_task(ctx, ACTOR, task_id, {"again": not last, "note": f"round {done}"})
+        current = cases.get_case(ctx, ACTOR, code)
+        done = current.case.last_event_seq
+        if current.open_tasks:
+            task_id = current.open_tasks[0].id
+    return code
+
+
+def bench_replay(ctx: Any, name: str, events: int, runs: int) -> dict[str, Any]:
+    """Replay one long case several times; report the median and the worst."""
+    code = long_case(ctx, events)
+    case = cases.get_case(ctx, ACTOR, code).case
+    recorded = load_recorded(ctx, case)
+    replay(ctx, recorded)  # warm the scratch database and caches
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = replay(ctx, recorded)
+        times.append(time.perf_counter() - started)
+        assert result.matched, result.divergence
+    return {
+        "run": f"replay, {name}",
+        "events": len(recorded.events),
+        "commands": result.commands,
+        "median_s": round(statistics.median(times), 3),
+        "max_s": round(max(times), 3),
+    }
+
+
+def fill_history(ctx: Any, total: int, per_case: int = 20) -> None:
+    """Insert `total` sealed events over total/per_case cases (bulk, outside the services)."""
+    from sqlalchemy import insert, update
+
+    from engine.adapters.rows import CaseEventRow, CaseRow
+
+    with ctx.uow() as uow:
+        version = uow.models.latest("bench_loop_review")
+        template = uow.cases.get_by_code(long_case(ctx, 6))
+        assert template is not None and version is not None
+        session = uow.session
+        base = session.get(CaseRow, template.id)
+        columns = {c.name: getattr(base, c.key) for c in CaseRow.__mapper__.column_attrs}
+        for n in range(total // per_case):
+            values = dict(columns)
+            values.pop("id")
+            values["code"] = f"{UNIT}-250304-{n + 1000:06d}"
+            case_id = session.execute(insert(CaseRow).values(**values).returning(CaseRow.id))
+            case_id = case_id.scalar_one()
+            prev, rows = GENESIS, []
+            for seq in range(1, per_case + 1):
+                event = CaseEvent(
+                    case_id=case_id,
+                    seq=seq,
+                    type="task_completed",
+                    at=START + timedelta(minutes=seq),
+                    actor="bench",
+                    actor_unit=UNIT,
+                    payload={"element_id": "review", "data": {"note": f"n{n}", "i": seq}},
+                    model_hash=version.content_hash,
+                    task_id=str(uuid.uuid4()),
+                )
+                seal(event, prev)
+                prev = event.hash
+                rows.append(
+                    {k: getattr(event, k) for k in CaseEventRow.__table__.columns.keys() if k != "id"}
+                )
+            session.execute(insert(CaseEventRow), rows)
+            session.execute(
+                update(CaseRow)
+                .where(CaseRow.id == case_id)
+                .values(last_event_seq=per_case, last_event_hash=prev)
+            )
+        uow.commit()
+
+
+def bench_verify(ctx: Any, name: str, total: int) -> dict[str, Any]:
+    """Verify every chain and the digests over `total` extra events."""
+    started = time.perf_counter()
+    fill_history(ctx, total)
+    filled = time.perf_counter() - started
+    digest_started = time.perf_counter()
+    audit.record_digest(ctx, ACTOR)
+    digest_s = time.perf_counter() - digest_started
+    times = []
+    for _ in range(2):
+        started = time.perf_counter()
+        report = audit.verify_history(ctx, ACTOR)
+        times.append(time.perf_counter() - started)
+        assert report.ok, report.breaks[:3]
+    return {
+        "run": f"verify, {name}",
+        "events": report.events,
+        "cases": report.cases,
+        "fill_s": round(filled, 1),
+        "digest_s": round(digest_s, 3),
+        "verify_s": round(min(times), 3),
+        "events_per_s": int(report.events / min(times)),
+    }
+
+
+def main() -> None:
+    """Run the benchmarks and print one JSON line per result."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--events", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--verify-events", type=int, default=100_000)
+    parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/test")
+    args = parser.parse_args()
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        ctx = _context(f"sqlite:///{tmp}/bench.db")
+        results.append(bench_replay(ctx, "SQLite", args.events, args.runs))
+        results.append(bench_verify(ctx, "SQLite", args.verify_events))
+        ctx.db_engine.dispose()
+    if args.postgres:
+        import psycopg
+
+        schema = f"motcua_bench_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(args.postgres, autocommit=True) as conn:
+            conn.execute(f"CREATE SCHEMA {schema}")
+        try:
+            ctx = _context(f"{args.postgres}?options=-csearch_path%3D{schema}")
+            results.append(bench_replay(ctx, "PostgreSQL", args.events, args.runs))
+            results.append(bench_verify(ctx, "PostgreSQL", args.verify_events))
+            ctx.db_engine.dispose()
+        finally:
+            with psycopg.connect(args.postgres, autocommit=True) as conn:
+                conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    for result in results:
+        print(json.dumps(result, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

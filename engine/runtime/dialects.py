@@ -1,0 +1,264 @@
+"""One parser for every dialect: rewrite Camunda, Flowable, Zeebe and plain BPMN into Spiff BPMN.
+
+`normalize` runs before the SpiffWorkflow parser, on the lxml tree of one .bpmn file. It turns
+vendor extensions into what the Spiff parser understands (JUEL/FEEL into Python, `decisionRef`
+into `calledDecisionId`, service task bindings into connector operators, `camunda:collection` into
+loop data references, input/output mappings into pre/post scripts) and rewrites modeller idioms
+(idioms.py). What cannot run is reported as an error naming the element, never dropped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from engine.domain.errors import ModelProblem
+from engine.runtime import idioms
+from engine.runtime.connectors import ConnectorRegistry, binding_key, result_variable
+from engine.runtime.dmn import MOTCUA
+from engine.runtime.idioms import local, q
+from engine.runtime.juel import UntranslatableError, is_foreign, to_python
+from engine.runtime.properties import CAMUNDA, FLOWABLE, SPIFF, VENDORS, ZEEBE
+from engine.runtime.scripting import normalize_timer_expression
+
+_CRON = re.compile(r"^\s*(?:\S+\s+){4,6}\S+\s*$")
+_PYTHON_LANGUAGES = {"", "python", "text/x-python", "http://www.python.org/"}
+_EXPRESSION_TAGS = ("conditionExpression", "completionCondition", "loopCardinality", "condition")
+_SERVICE_LIKE = ("serviceTask", "sendTask", "businessRuleTask")
+
+
+class _Reporter:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[ModelProblem] = []
+
+    def __call__(
+        self, el: etree._Element, message: str, fix: str, severity: str = "error"
+    ) -> None:
+        owner = el
+        while owner is not None and not owner.get("id"):
+            owner = owner.getparent()
+        self.problems.append(
+            ModelProblem(
+                message,
+                file=self.file,
+                line=el.sourceline,
+                element_id=(owner.get("id", "") if owner is not None else ""),
+                fix=fix,
+                severity=severity,
+            )
+        )
+
+
+def _vendor(el: etree._Element, name: str) -> str:
+    for ns in VENDORS:
+        value = el.get(f"{{{ns}}}{name}")
+        if value is not None:
+            return value.strip()
+    return ""
+
+
+def _extensions(el: etree._Element) -> etree._Element:
+    ext = el.find(q("extensionElements"))
+    if ext is None:
+        ext = etree.Element(q("extensionElements"))
+        el.insert(len([c for c in el if local(c) == "documentation"]), ext)
+    return ext
+
+
+def _spiff(el: etree._Element, name: str, text: str | None = None) -> etree._Element:
+    child = etree.SubElement(_extensions(el), f"{{{SPIFF}}}{name}")
+    if text is not None:
+        child.text = text
+    return child
+
+
+def _translate(text: str, el: etree._Element, what: str, report: _Reporter) -> str | None:
+    try:
+        return to_python(text)
+    except UntranslatableError as exc:
+        report(el, f"{what} '{text.strip()}' cannot be evaluated: {exc}",
+               "Write a simple comparison over case data, e.g. ${amount > 1000}.")
+        return None
+
+
+def _expressions(root: etree._Element, report: _Reporter) -> None:
+    for el in root.iter(*(q(t) for t in _EXPRESSION_TAGS)):
+        language = (el.get("language") or "").lower()
+        if language not in _PYTHON_LANGUAGES and language not in {"juel", "feel"} and not (
+            language.endswith("juel") or "feel" in language
+        ):
+            report(el, f"expression language '{language}' is not supported",
+                   "Write the condition as a simple comparison over case data.")
+            continue
+        text = el.text or ""
+        if is_foreign(text):
+            python = _translate(text, el, "expression", report)
+            if python is not None:
+                el.text = python
+
+
+def _timers(root: etree._Element, report: _Reporter) -> None:
+    for el in root.iter(q("timeDate"), q("timeDuration"), q("timeCycle")):
+        text = (el.text or "").strip()
+        if not text:
+            report(el, "timer has no value", "Enter a date, a duration (P3D) or a cycle (R3/PT1H).")
+            continue
+        if is_foreign(text):
+            python = _translate(text, el, "timer", report)
+            if python is None:
+                continue
+            text = python
+        if local(el) == "timeCycle" and _CRON.match(text) and not text.startswith(("'", '"')):
+            report(el, f"cron cycle '{text}' is not supported",
+                   "Write the cycle in ISO-8601, e.g. R/P1D or R5/PT10M.")
+            continue
+        el.text = normalize_timer_expression(text)
+
+
+def _services(root: etree._Element, connectors: ConnectorRegistry, report: _Reporter) -> None:
+    for el in list(root.iter(*(q(t) for t in _SERVICE_LIKE))):
+        kind = local(el)
+        key = binding_key(el)
+        if kind == "businessRuleTask" and (
+            _vendor(el, "decisionRef") or el.find(f".//{{{SPIFF}}}calledDecisionId") is not None
+        ):
+            continue
+        if kind == "sendTask" and (el.get("messageRef") or not key):
+            continue  # a message send; a bare send task throws nothing and just completes
+        if not key:
+            if kind == "businessRuleTask":
+                report(el, "business rule task names no decision table",
+                       "Set the decision reference (camunda:decisionRef) to a DMN decision id.")
+            else:
+                report(el, "service task is bound to no connector and would wait for ever",
+                       "Choose a registered connector (operator, topic or type) in the modeller.")
+            continue
+        if not connectors.knows(key):
+            report(el, f"service task is bound to '{key}', which is not a registered connector",
+                   "Register the connector in motcua or bind the task to a registered one.")
+            continue
+        existing = el.find(f"{q('extensionElements')}/{{{SPIFF}}}serviceTaskOperator")
+        if existing is None:
+            operator = _spiff(el, "serviceTaskOperator")
+            operator.set("id", key)
+            etree.SubElement(operator, f"{{{SPIFF}}}parameters")
+            if result_variable(el):
+                operator.set("resultVariable", result_variable(el))
+        if kind != "serviceTask":
+            el.tag = q("serviceTask")
+
+
+def _business_rules(root: etree._Element, report: _Reporter) -> None:
+    for el in root.iter(q("businessRuleTask")):
+        ref = _vendor(el, "decisionRef")
+        if ref and el.find(f".//{{{SPIFF}}}calledDecisionId") is None:
+            if is_foreign(ref):
+                report(el, f"decision reference '{ref}' is an expression",
+                       "Name the decision id literally.")
+                continue
+            _spiff(el, "calledDecisionId", ref)
+            el.set(f"{{{MOTCUA}}}decisionResult", _vendor(el, "mapDecisionResult") or "resultList")
+            if _vendor(el, "resultVariable"):
+                el.set(f"{{{MOTCUA}}}resultVariable", _vendor(el, "resultVariable"))
+
+
+def _scripts(root: etree._Element, report: _Reporter) -> None:
+    for el in root.iter(q("scriptTask")):
+        fmt = (el.get("scriptFormat") or "").strip().lower()
+        if fmt not in _PYTHON_LANGUAGES:
+            report(el, f"script language '{fmt}' is not supported",
+                   "Rewrite the script in Python (the restricted subset), or use a connector.")
+        elif _vendor(el, "resource"):
+            report(el, "external script resources are not supported",
+                   "Put the script's text in the task itself.")
+        if _vendor(el, "resultVariable"):
+            report(el, "a script result variable is not supported",
+                   "Assign the variable inside the script.")
+
+
+def _multi_instance(root: etree._Element, report: _Reporter) -> None:
+    for mi in root.iter(q("multiInstanceLoopCharacteristics")):
+        collection = _vendor(mi, "collection")
+        has_card = mi.find(q("loopCardinality")) is not None
+        has_input = mi.find(q("loopDataInputRef")) is not None
+        zeebe = mi.find(f".//{{{ZEEBE}}}loopCharacteristics")
+        if zeebe is not None and not collection:
+            collection = (zeebe.get("inputCollection") or "").lstrip("=").strip()
+            element = (zeebe.get("inputElement") or "").strip()
+        else:
+            element = _vendor(mi, "elementVariable")
+        if collection and not (has_card or has_input):
+            if is_foreign(collection):
+                collection = _translate(collection, mi, "collection", report) or ""
+            if not collection.isidentifier():
+                report(mi, f"multi-instance collection '{collection}' is not a variable name",
+                       "Name the list variable directly.")
+                continue
+            ref = etree.Element(q("loopDataInputRef"))
+            ref.text = collection
+            mi.insert(0, ref)
+            if element:
+                item = etree.Element(q("inputDataItem"), id=f"{element}_item", name=element)
+                mi.insert(1, item)
+        elif not (has_card or has_input):
+            report(mi, "multi-instance activity has neither a cardinality nor a collection",
+                   "Set the loop cardinality or the collection to iterate over.")
+
+
+def _mapping_value(param: etree._Element, report: _Reporter) -> str | None:
+    if any(isinstance(c.tag, str) for c in param):
+        report(param, f"input/output parameter '{param.get('name')}' uses a list, map or script",
+               "Use a plain value or a simple ${...} expression.")
+        return None
+    text = (param.text or "").strip()
+    if is_foreign(text):
+        return _translate(text, param, "parameter", report)
+    return repr(text)
+
+
+def _io_mappings(root: etree._Element, report: _Reporter) -> None:
+    for io in list(root.iter(f"{{{CAMUNDA}}}inputOutput")):
+        task = io.getparent().getparent()
+        pre, post = [], []
+        for param in io:
+            if not isinstance(param.tag, str) or not param.get("name"):
+                continue
+            value = _mapping_value(param, report)
+            if value is None:
+                continue
+            target = pre if local(param) == "inputParameter" else post
+            target.append(f"{param.get('name')} = {value}")
+        for name, lines in (("preScript", pre), ("postScript", post)):
+            if lines and task.find(f".//{{{SPIFF}}}{name}") is None:
+                _spiff(task, name, "\n".join(lines))
+
+
+def _listeners(root: etree._Element, report: _Reporter) -> None:
+    for ns in (CAMUNDA, FLOWABLE):
+        for tag in ("executionListener", "taskListener"):
+            for el in root.iter(f"{{{ns}}}{tag}"):
+                report(el, f"{tag} is ignored: the engine runs no listener code",
+                       "Model the side effect as a service or script task.", "warning")
+
+
+def normalize(
+    file: str, root: etree._Element, connectors: ConnectorRegistry | None = None
+) -> list[ModelProblem]:
+    """Rewrite one BPMN document in place into Spiff BPMN; return what was changed or refused."""
+    report = _Reporter(file)
+    idioms.name_flows(root, report)
+    idioms.rename_internal_ids(root, report)
+    idioms.drop_data_stores(root, report)
+    _expressions(root, report)
+    _timers(root, report)
+    _business_rules(root, report)
+    _services(root, connectors or ConnectorRegistry(), report)
+    _scripts(root, report)
+    _multi_instance(root, report)
+    _io_mappings(root, report)
+    _listeners(root, report)
+    idioms.split_implicit_forks(root, report)
+    idioms.unconditioned_gateway_flows(root, report)
+    return report.problems

@@ -1,0 +1,222 @@
+"""Test driver: run a compiled process to its end as officers and partners would, under bounds.
+
+It fills each human task's form (JSON Schema, Camunda form fields or .form file, else values the
+conditions ask for), completes service tasks through test connectors, advances a fake clock to the
+next timer, delivers messages thrown by the collaboration's other participants (or, failing one,
+as the outside world would send them), and stops at a step and time bound. Used by conformance.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
+
+from engine.runtime import sample_data
+from engine.runtime.connectors import ConnectorRegistry, make_connected_engine
+from engine.runtime.instance import LoadedModel
+from engine.runtime.timer_clock import engine_clock
+
+START = datetime(2025, 3, 3, 1, 0, tzinfo=timezone.utc)
+
+
+class BudgetExceededError(Exception):
+    """The process did not finish within the step or time bound."""
+
+
+@dataclass
+class DriveResult:
+    """How a run ended: completed, hung (bound hit or nothing to deliver) or failed (error)."""
+
+    outcome: str
+    human_tasks: list[str] = field(default_factory=list)
+    steps: int = 0
+    detail: str = ""
+
+
+@dataclass
+class _World:
+    model: LoadedModel
+    files: Mapping[str, bytes]
+    connectors: ConnectorRegistry
+    max_steps: int
+    deadline: float
+    now: datetime = START
+    steps: int = 0
+    outbox: list[BpmnEvent] = field(default_factory=list)
+    partners: list[BpmnWorkflow] = field(default_factory=list)
+
+    def tick(self, _task: Task | None = None) -> None:
+        self.steps += 1
+        if self.steps > self.max_steps:
+            raise BudgetExceededError(f"more than {self.max_steps} steps")
+        if time.monotonic() > self.deadline:
+            raise BudgetExceededError("time bound exceeded")
+
+
+def _conditions(model: LoadedModel) -> list[str]:
+    texts = []
+    for spec in [model.spec, *model.subprocess_specs.values()]:
+        for task_spec in spec.task_specs.values():
+            for cond, _ in getattr(task_spec, "cond_task_specs", []) or []:
+                if cond:
+                    texts.append(cond)
+    return texts
+
+
+def _form_data(world: _World, element_id: str) -> dict[str, Any]:
+    info = world.model.element(element_id)
+    props = info.get("properties") or {}
+    schema_name = props.get("formJsonSchemaFilename")
+    if schema_name and schema_name in world.files:
+        value = sample_data.from_schema(json.loads(world.files[schema_name]))
+        return value if isinstance(value, dict) else {}
+    if info.get("form_fields"):
+        return sample_data.from_fields(info["form_fields"])
+    form_key = str(props.get("formKey") or props.get("formRef") or "")
+    for name, content in world.files.items():
+        if name.endswith(".form") and form_key and (
+            name.rsplit("/", 1)[-1] in form_key or form_key in content.decode("utf-8", "replace")
+        ):
+            return sample_data.from_camunda_form(json.loads(content))
+    return {}
+
+
+def _run_engine(world: _World, wf: BpmnWorkflow) -> None:
+    wf.refresh_timers()
+    wf.do_engine_steps(did_complete_task=world.tick)
+    world.outbox.extend(e for e in wf.get_events() if _is_message(e))
+
+
+def _is_message(event: BpmnEvent) -> bool:
+    return isinstance(event.event_definition, (MessageEventDefinition, SignalEventDefinition))
+
+
+def _waiting(wf: BpmnWorkflow) -> list[Task]:
+    return [
+        t
+        for t in wf.get_tasks(state=TaskState.WAITING, spec_class=CatchingEvent)
+        if not isinstance(t.task_spec.event_definition, type(None))
+    ]
+
+
+def _definitions(task: Task) -> list[Any]:
+    definition = task.task_spec.event_definition
+    if isinstance(definition, MultipleEventDefinition):
+        return list(definition.event_definitions)
+    return [definition]
+
+
+def _is_boundary(task: Task) -> bool:
+    return type(task.parent.task_spec).__name__ == "BoundaryEventSplit" if task.parent else False
+
+
+def _deliver_outbox(world: _World, wf: BpmnWorkflow) -> bool:
+    for event in list(world.outbox):
+        for task in _waiting(wf):
+            if any(_same_event(d, event.event_definition) for d in _definitions(task)):
+                world.outbox.remove(event)
+                wf.catch(event)
+                return True
+    return False
+
+
+def _same_event(a: Any, b: Any) -> bool:
+    return type(a).__name__ == type(b).__name__ and getattr(a, "name", None) == getattr(
+        b, "name", None
+    )
+
+
+def _advance_timer(world: _World, wf: BpmnWorkflow, boundary: bool) -> bool:
+    due = []
+    for task in _waiting(wf):
+        if _is_boundary(task) != boundary:
+            continue
+        if not any(isinstance(d, TimerEventDefinition) for d in _definitions(task)):
+            continue
+        value = task.internal_data.get("event_value")
+        if isinstance(value, dict):
+            value = value.get("next")
+        if isinstance(value, str):
+            due.append(datetime.fromisoformat(value))
+    if not due:
+        return False
+    world.now = max(world.now, min(due)) + timedelta(seconds=1)
+    return True
+
+
+def _synthesize(world: _World, wf: BpmnWorkflow) -> bool:
+    for task in sorted(_waiting(wf), key=_is_boundary):
+        if _is_boundary(task):
+            continue
+        for definition in _definitions(task):
+            if isinstance(definition, (MessageEventDefinition, SignalEventDefinition)):
+                payload: dict[str, Any] = {}
+                wf.catch(BpmnEvent(definition, payload, {}))
+                return True
+    return False
+
+
+def _step(world: _World, wf: BpmnWorkflow, done: list[str]) -> bool:
+    """One move of the outside world; False when nothing can move the process on."""
+    ready = wf.get_tasks(state=TaskState.READY, manual=True)
+    if ready:
+        task = ready[0]
+        element_id = task.task_spec.bpmn_id or task.task_spec.name
+        task.data.update(_form_data(world, element_id))
+        task.run()
+        done.append(element_id)
+        world.tick()
+        return True
+    return (
+        _deliver_outbox(world, wf)
+        or _advance_timer(world, wf, boundary=False)
+        or _synthesize(world, wf)
+        or _advance_timer(world, wf, boundary=True)
+    )
+
+
+def drive(
+    model: LoadedModel,
+    files: Mapping[str, bytes],
+    connectors: ConnectorRegistry | None = None,
+    max_steps: int = 400,
+    max_seconds: float = 10.0,
+) -> DriveResult:
+    """Run the model from its start to its end; never raises for what the model does."""
+    registry = connectors or ConnectorRegistry(accept_any=True)
+    world = _World(model, files, registry, max_steps, time.monotonic() + max_seconds)
+    done: list[str] = []
+    with engine_clock(lambda: world.now):
+        try:
+            wf = BpmnWorkflow(model.spec, model.subprocess_specs,
+                              script_engine=make_connected_engine(registry))
+            start = wf.get_next_task(state=TaskState.READY)
+            if start is not None:
+                start.data.update(sample_data.condition_defaults(_conditions(model), set()))
+            while True:
+                _run_engine(world, wf)
+                if wf.is_completed():
+                    return DriveResult("completed", done, world.steps)
+                if not _step(world, wf, done):
+                    waiting = sorted({t.task_spec.bpmn_id or t.task_spec.name for t in _waiting(wf)})
+                    return DriveResult("hung", done, world.steps,
+                                       f"waits with nothing to deliver: {waiting or 'no event'}")
+        except BudgetExceededError as exc:
+            return DriveResult("hung", done, world.steps, str(exc))
+        except Exception as exc:  # the model failed at run time: reported, never raised
+            cause = exc.__cause__ or exc
+            return DriveResult("failed", done, world.steps, f"{type(cause).__name__}: {cause}"[:300])

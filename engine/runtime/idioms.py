@@ -1,0 +1,217 @@
+"""Structural modeller idioms rewritten before parsing, so every dialect reaches one parser.
+
+Each rewrite keeps the model's meaning as Camunda and Flowable run it, and is reported as a
+warning so the analyst sees what the engine understood. Rewrites work on the lxml tree in place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from lxml import etree
+
+from engine.domain.errors import ModelProblem
+
+BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+INTERNAL_IDS = {"Start", "End", "Root"}
+REF_TEXT_TAGS = {"incoming", "outgoing", "flowNodeRef", "sourceRef", "targetRef", "dataInputRefs"}
+GATEWAYS = {"exclusiveGateway", "inclusiveGateway"}
+
+Report = Callable[..., None]
+
+
+def q(tag: str) -> str:
+    """Qualified BPMN tag name."""
+    return f"{{{BPMN}}}{tag}"
+
+
+def local(el: etree._Element) -> str:
+    """Local tag name ('' for comments and processing instructions)."""
+    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+
+
+def _all_ids(root: etree._Element) -> set[str]:
+    return {str(el.get("id")) for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
+
+
+def fresh_id(taken: set[str], base: str) -> str:
+    """An id not yet used in the document, derived from base."""
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}_{n}"
+    taken.add(candidate)
+    return candidate
+
+
+def name_flows(root: etree._Element, report: Report) -> None:
+    """Give every sequence flow without an id one (the library drops them silently)."""
+    taken = _all_ids(root)
+    for flow in root.iter(q("sequenceFlow")):
+        if flow.get("id"):
+            continue
+        base = f"Flow_{flow.get('sourceRef', 'x')}_to_{flow.get('targetRef', 'x')}"
+        flow.set("id", fresh_id(taken, base))
+        report(flow, f"sequence flow without an id was given the id '{flow.get('id')}'",
+               "Redraw or save the flow in the modeller so it has an id of its own.", "warning")
+
+
+def rename_internal_ids(root: etree._Element, report: Report) -> None:
+    """Rename elements whose id collides with the engine's own task names (Start, End)."""
+    taken = _all_ids(root)
+    renames = {}
+    for el in root.iter():
+        if not isinstance(el.tag, str) or local(el) in {"definitions", "process"}:
+            continue
+        old = el.get("id", "")
+        if old in INTERNAL_IDS or old.endswith(".EndJoin"):
+            renames[old] = fresh_id(taken, f"{old.replace('.', '_')}_element")
+            el.set("id", renames[old])
+            report(el, f"element id '{old}' is reserved by the engine; it runs as '{renames[old]}'",
+                   "Rename the element's id in the modeller (e.g. 'start_request').", "warning")
+    if not renames:
+        return
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        for attr, value in el.attrib.items():
+            if attr != "id" and value in renames:
+                el.set(attr, renames[value])
+        if local(el) in REF_TEXT_TAGS and (el.text or "").strip() in renames:
+            el.text = renames[(el.text or "").strip()]
+
+
+def drop_data_stores(root: etree._Element, report: Report) -> None:
+    """Remove data stores and their associations: they document where data lives, nothing runs."""
+    store_refs = set()
+    for el in list(root.iter(q("dataStoreReference"), q("dataStore"))):
+        store_refs.add(el.get("id", ""))
+        if local(el) == "dataStoreReference":
+            report(el, "data store reference is documentation only and is ignored",
+                   "None needed; the engine keeps case data itself.", "warning")
+    if not store_refs:
+        return
+    for assoc in list(root.iter(q("dataInputAssociation"), q("dataOutputAssociation"))):
+        refs = {(r.text or "").strip() for r in assoc if local(r) in {"sourceRef", "targetRef"}}
+        if refs & store_refs:
+            assoc.getparent().remove(assoc)
+    for el in list(root.iter(q("dataStoreReference"), q("dataStore"))):
+        el.getparent().remove(el)
+    for proc in root.iter(q("process")):
+        for ref in list(proc.iter(q("flowNodeRef"))):
+            if (ref.text or "").strip() in store_refs:
+                ref.getparent().remove(ref)
+
+
+def _outgoing(process: etree._Element) -> dict[str, list[etree._Element]]:
+    flows: dict[str, list[etree._Element]] = {}
+    for flow in process.iter(q("sequenceFlow")):
+        flows.setdefault(flow.get("sourceRef", ""), []).append(flow)
+    return flows
+
+
+def _condition(flow: etree._Element) -> etree._Element | None:
+    return flow.find(q("conditionExpression"))
+
+
+def _set_condition(flow: etree._Element, text: str) -> None:
+    cond = _condition(flow)
+    if cond is None:
+        cond = etree.SubElement(flow, q("conditionExpression"))
+        cond.set(f"{{{XSI}}}type", "bpmn:tFormalExpression")
+        flow.remove(cond)
+        flow.insert(len([c for c in flow if local(c) in {"documentation", "extensionElements"}]),
+                    cond)
+    cond.text = text
+
+
+def unconditioned_gateway_flows(root: etree._Element, report: Report) -> None:
+    """Give unconditioned gateway flows Camunda's meaning: a flow without condition is true.
+
+    An exclusive gateway takes the first flow (document order) whose condition holds; so each
+    flow's condition becomes "mine and none before mine", the first unconditioned one is the
+    default, and flows after it are never taken. An inclusive gateway takes them always.
+    """
+    for process in root.iter(q("process"), q("subProcess"), q("transaction")):
+        outgoing = _outgoing(process)
+        for gw in process:
+            if local(gw) not in GATEWAYS:
+                continue
+            flows = [f for f in outgoing.get(gw.get("id", ""), []) if f.get("id") != gw.get("default")]
+            plain = [f for f in flows if _condition(f) is None]
+            if len(flows) + (1 if gw.get("default") else 0) < 2 or not plain:
+                continue
+            if local(gw) == "inclusiveGateway":
+                for flow in plain:
+                    _set_condition(flow, "True")
+                    report(flow, "flow leaving an inclusive gateway has no condition: always taken",
+                           "Add a condition, or make it the gateway's default flow.", "warning")
+                continue
+            _order_exclusive(gw, flows, plain[0], report)
+
+
+def _order_exclusive(
+    gw: etree._Element, flows: list[etree._Element], first_plain: etree._Element, report: Report
+) -> None:
+    earlier: list[str] = []
+    reached_plain = False
+    for flow in flows:
+        cond = _condition(flow)
+        text = (cond.text or "").strip() if cond is not None else ""
+        if reached_plain:
+            _set_condition(flow, "False")
+            report(flow, f"flow is never taken: flow '{first_plain.get('id')}' before it has no "
+                   "condition and is always chosen first", "Add conditions or reorder the flows.",
+                   "warning")
+            continue
+        if flow is first_plain:
+            reached_plain = True
+            if gw.get("default"):
+                _set_condition(flow, "not (" + " or ".join(earlier) + ")" if earlier else "True")
+            else:
+                gw.set("default", flow.get("id", ""))
+            report(flow, "flow leaving an exclusive gateway has no condition: taken when no earlier "
+                   "flow's condition holds (as in Camunda)",
+                   "Mark it as the gateway's default flow in the modeller.", "warning")
+            continue
+        if earlier and cond is not None:
+            cond.text = f"({text}) and not (" + " or ".join(earlier) + ")"
+        earlier.append(f"({text})")
+
+
+def split_implicit_forks(root: etree._Element, report: Report) -> None:
+    """An activity with several outgoing flows forks (parallel, or inclusive when conditioned)."""
+    taken = _all_ids(root)
+    for process in root.iter(q("process"), q("subProcess"), q("transaction")):
+        outgoing = _outgoing(process)
+        for el in list(process):
+            name = local(el)
+            flows = outgoing.get(el.get("id", ""), [])
+            if len(flows) < 2 or name.endswith("Gateway"):
+                continue
+            conditioned = any(_condition(f) is not None for f in flows)
+            kind = "inclusiveGateway" if conditioned else "parallelGateway"
+            gw = etree.Element(q(kind), id=fresh_id(taken, f"{el.get('id')}_fork"))
+            process.insert(process.index(el) + 1, gw)
+            link = etree.SubElement(process, q("sequenceFlow"))
+            link.set("id", fresh_id(taken, f"{el.get('id')}_to_fork"))
+            link.set("sourceRef", el.get("id", ""))
+            link.set("targetRef", gw.get("id", ""))
+            for flow in flows:
+                flow.set("sourceRef", gw.get("id", ""))
+                if kind == "inclusiveGateway" and _condition(flow) is None:
+                    if el.get("default") == flow.get("id"):
+                        gw.set("default", flow.get("id", ""))
+                    else:
+                        _set_condition(flow, "True")
+            if el.get("default"):
+                del el.attrib["default"]
+            report(el, f"activity with {len(flows)} outgoing flows forks them "
+                   f"({'conditionally' if conditioned else 'in parallel'})",
+                   "Draw the split as an explicit gateway.", "warning")
+
+
+def iter_processes(root: etree._Element) -> Iterator[etree._Element]:
+    """Every process element of a document."""
+    yield from root.iter(q("process"))

@@ -1,0 +1,161 @@
+"""Plausible data for a form or a condition, as a test driver fills them (never used for cases).
+
+`from_schema` builds a value that satisfies a simple JSON Schema (first choice of each enum or
+oneOf, minimums, required properties); `from_fields` does the same for Camunda/Flowable generated
+form fields and Camunda Forms (.form) components; `condition_defaults` reads the names a
+condition tests and proposes values under which it evaluates without error.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+MAX_DEPTH = 6
+
+
+def from_schema(schema: Any, root: Any = None, depth: int = 0) -> Any:
+    """A value valid for a simple JSON Schema (best effort; validation decides)."""
+    root = root if root is not None else schema
+    if not isinstance(schema, dict) or depth > MAX_DEPTH:
+        return "x"
+    if "$ref" in schema and isinstance(schema["$ref"], str) and schema["$ref"].startswith("#/"):
+        target: Any = root
+        for part in schema["$ref"][2:].split("/"):
+            target = target.get(part, {}) if isinstance(target, dict) else {}
+        return from_schema(target, root, depth + 1)
+    for key in ("const", "default"):
+        if key in schema:
+            return schema[key]
+    if schema.get("examples"):
+        return schema["examples"][0]
+    if schema.get("enum"):
+        return schema["enum"][0]
+    for key in ("oneOf", "anyOf"):
+        if schema.get(key):
+            return from_schema(schema[key][0], root, depth + 1)
+    kind = schema.get("type", "object" if "properties" in schema else "string")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), "string")
+    if kind == "object":
+        props = schema.get("properties", {})
+        return {name: from_schema(sub, root, depth + 1) for name, sub in props.items()}
+    if kind == "array":
+        count = int(schema.get("minItems", 0) or 0)
+        item = schema.get("items", {})
+        return [from_schema(item, root, depth + 1) for _ in range(count)]
+    if kind in {"integer", "number"}:
+        return schema.get("minimum", 1)
+    if kind == "boolean":
+        return True
+    return _string(schema)
+
+
+def _string(schema: dict[str, Any]) -> str:
+    fmt = schema.get("format", "")
+    if fmt == "date":
+        return "2025-03-04"
+    if fmt == "date-time":
+        return "2025-03-04T09:00:00+07:00"
+    if fmt == "email":
+        return "test@example.org"
+    if schema.get("pattern") == "^[0-9]{12}$":
+        return "001234567890"
+    return "x" * max(1, int(schema.get("minLength", 1) or 1))
+
+
+_FIELD_VALUES: dict[str, Any] = {
+    "boolean": True,
+    "long": 1,
+    "integer": 1,
+    "double": 1.0,
+    "date": "2025-03-04",
+    "string": "x",
+    "textfield": "x",
+    "textarea": "x",
+    "number": 1,
+    "checkbox": True,
+    "datetime": "2025-03-04T09:00:00+07:00",
+}
+
+
+def from_fields(fields: list[dict[str, Any]]) -> dict[str, Any]:
+    """Values for Camunda generated form fields (id, type, default, values)."""
+    data: dict[str, Any] = {}
+    for field in fields:
+        key = field.get("id") or field.get("key")
+        if not key or field.get("writable") is False:
+            continue
+        if field.get("default") not in (None, ""):
+            data[key] = field["default"]
+        elif field.get("values"):
+            first = field["values"][0]
+            data[key] = first.get("value") if isinstance(first, dict) else first
+        else:
+            data[key] = _FIELD_VALUES.get(str(field.get("type", "string")).lower(), "x")
+    return data
+
+
+def from_camunda_form(document: Any) -> dict[str, Any]:
+    """Values for the components of a Camunda Forms (.form) JSON document."""
+    fields = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("key") and node.get("type") not in {"button", "text"}:
+                fields.append(
+                    {
+                        "key": node["key"],
+                        "type": node.get("type"),
+                        "default": node.get("defaultValue"),
+                        "values": node.get("values") or [],
+                    }
+                )
+            for child in node.get("components", []):
+                walk(child)
+
+    walk(document)
+    return from_fields(fields)
+
+
+def _path(node: ast.expr) -> list[Any] | None:
+    parts: list[Any] = []
+    while isinstance(node, ast.Subscript):
+        key = node.slice
+        if not isinstance(key, ast.Constant):
+            return None
+        parts.insert(0, key.value)
+        node = node.value
+    if isinstance(node, ast.Name):
+        return [node.id, *parts]
+    return None
+
+
+def _put(data: dict[str, Any], path: list[Any], value: Any) -> None:
+    target = data
+    for part in path[:-1]:
+        nxt = target.get(part)
+        if not isinstance(nxt, dict):
+            nxt = target[part] = {}
+        target = nxt
+    target.setdefault(path[-1], value)
+
+
+def condition_defaults(expressions: list[str], known: set[str]) -> dict[str, Any]:
+    """Values for names that conditions test and nothing else provides (first comparison wins)."""
+    data: dict[str, Any] = {}
+    for text in expressions:
+        try:
+            tree = ast.parse(text.strip(), mode="eval")
+        except (SyntaxError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Compare) and isinstance(node.comparators[0], ast.Constant):
+                path = _path(node.left)
+                if path and path[0] not in known:
+                    _put(data, path, node.comparators[0].value)
+            elif isinstance(node, (ast.Name, ast.Subscript)) and isinstance(node.ctx, ast.Load):
+                path = _path(node)
+                if path and path[0] not in known and path[0] not in {"True", "False", "None"}:
+                    _put(data, path, True)
+    return data

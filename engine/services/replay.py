@@ -1,0 +1,301 @@
+"""Replay: re-run a case from its recorded inputs and check the engine reaches the same state.
+
+The recorded history is split into commands: each command starts with an *input* event (the
+case received, a task claimed, unclaimed or completed, a timer fired) and carries the events
+the command derived from it. Replay runs the real use cases (engine.services) for every input,
+on the exact model version the case ran (by content hash), with a FakeClock set to the recorded
+instant, against a throwaway in-memory store (ctx.scratch): nothing touches production.
+After each command the events it produced are compared with the recorded ones; the first
+difference is the divergence. SpiffWorkflow task ids differ between runs, so tasks are mapped
+by the order in which their task_created events appear (element id, then occurrence).
+
+A new kind of input (an admin action, a delivered message) registers its replayer with
+`register_input`; until it does, replay reports "not produced" at the first such event.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from engine.domain.clock import FakeClock
+from engine.domain.errors import ConflictError, EngineError, NotFoundError
+from engine.domain.model import Actor, Case, CaseEvent, HumanTask, ModelVersion
+from engine.services.cases import start_case
+from engine.services.context import Context
+from engine.services.replay_compare import (
+    CaseState,
+    Divergence,
+    compare_events,
+    compare_states,
+    state_of,
+)
+from engine.services.tasks import claim_task, complete_task, unclaim_task
+from engine.services.timers import fire_timers
+
+Replayer = Callable[["ReplayRun", CaseEvent], None]
+INPUTS: dict[str, Replayer] = {}
+
+
+def register_input(event_type: str) -> Callable[[Replayer], Replayer]:
+    """Declare how to replay an input event type (decorator)."""
+
+    def deco(fn: Replayer) -> Replayer:
+        INPUTS[event_type] = fn
+        return fn
+
+    return deco
+
+
+@dataclass
+class ReplayResult:
+    """What a replay found: a match, or the first event where the runs differ."""
+
+    code: str
+    model_hash: str
+    model_version: int
+    events: int
+    commands: int
+    through_seq: int
+    matched: bool
+    divergence: Divergence | None
+    replayed: CaseState | None
+    stored: CaseState | None
+    seconds: float
+    legal_clock: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Recorded:
+    """A case as stored: the row, its open tasks, its history and its model version."""
+
+    case: Case
+    open_tasks: list[HumanTask]
+    events: list[CaseEvent]
+    version: ModelVersion
+    elements: dict[str, Any]
+
+
+def load_recorded(ctx: Context, case: Case) -> Recorded:
+    """Read what replay needs from the production database (one read-only transaction)."""
+    with ctx.reader() as uow:
+        events = uow.events.for_case(case.id)
+        version = uow.models.by_hash(case.model_hash)
+        if version is None:
+            raise NotFoundError(f"model version {case.model_hash[:12]} of {case.code} is gone")
+        return Recorded(
+            case, uow.tasks.open_for_case(case.id), events, version, uow.models.elements(version.id)
+        )
+
+
+def commands_of(events: list[CaseEvent]) -> list[list[CaseEvent]]:
+    """The history cut into commands: an input event and the events derived from it."""
+    groups: list[list[CaseEvent]] = []
+    for event in events:
+        if event.type in INPUTS or not groups:
+            groups.append([event])
+        else:
+            groups[-1].append(event)
+    return groups
+
+
+class ReplayRun:
+    """One replay of one case in its own scratch database."""
+
+    def __init__(self, ctx: Context, recorded: Recorded) -> None:
+        if ctx.scratch is None:
+            raise ConflictError("replay needs a scratch store (ctx.scratch is not wired)")
+        self.recorded = recorded
+        self.code = recorded.case.code
+        self.db = ctx.scratch()
+        self.db.install_version(recorded.version, recorded.elements)
+        self.db.seed_code(self.code)
+        first = recorded.events[0].at if recorded.events else recorded.case.received_at
+        self.ctx = Context(uow=self.db.uow, clock=FakeClock(first), calendar=ctx.calendar)
+        self.ctx.catalog = ctx.catalog  # same version ids in scratch: the built spec is shared
+        self.ctx.read_uow = self.db.uow
+        self.task_ids: dict[str, str] = {}  # recorded task id -> replayed task id
+        self.task_info: dict[str, tuple[str, tuple[str, ...]]] = {}  # replayed id -> unit, groups
+
+    def close(self) -> None:
+        """Drop the scratch database."""
+        self.db.close()
+
+    def replayed_task(self, recorded_id: str | None) -> tuple[str, str, tuple[str, ...]]:
+        """(id, unit, candidate groups) of the replayed twin of a recorded task."""
+        mapped = self.task_ids.get(recorded_id or "")
+        if mapped is None or mapped not in self.task_info:
+            raise ConflictError(f"task {recorded_id} has no twin in the replay")
+        unit, groups = self.task_info[mapped]
+        return mapped, unit, groups
+
+    def actor(self, event: CaseEvent, task: tuple[str, str, tuple[str, ...]] | None = None) -> Actor:
+        """An actor that passes the checks the recorded actor passed, with the same sub and unit."""
+        units = {event.actor_unit} if event.actor_unit else set()
+        roles = {"replay"}
+        if task is not None:
+            units.add(task[1])
+            roles.update(task[2])
+        else:
+            roles.add("system")
+        return Actor(sub=event.actor, roles=frozenset(roles), units=frozenset(units))
+
+    def step(self, group: list[CaseEvent]) -> Divergence | None:
+        """Replay one command and compare what it produced with the recorded events."""
+        head = group[0]
+        replayer = INPUTS.get(head.type)
+        if replayer is None:
+            return Divergence(
+                head.seq, head.type, "input", "a replayable input event", head.type,
+                f"event {head.seq} ({head.type}) is not an input that replay knows how to run",
+            )  # fmt: skip
+        self.ctx.clock = FakeClock(head.at)
+        try:
+            replayer(self, head)
+        except Exception as exc:  # any failure is the finding, not a crash of the replay
+            message = exc.message if isinstance(exc, EngineError) else f"{type(exc).__name__}: {exc}"
+            return Divergence(
+                head.seq, head.type, "command", "the command succeeds", message,
+                f"replaying event {head.seq} ({head.type}) failed: {message}",
+            )  # fmt: skip
+        produced = self.db.take_produced()
+        for event in produced:
+            if event.type == "task_created" and event.task_id:
+                p = event.payload
+                self.task_info[event.task_id] = (
+                    str(p.get("unit", "")),
+                    tuple(p.get("candidate_groups") or ()),
+                )
+        return compare_events(group, produced, self.task_ids)
+
+    def state(self, through: CaseEvent) -> CaseState:
+        """The replayed case as it stands, task ids given back as the recorded ones."""
+        with self.db.uow() as uow:
+            case = uow.cases.get_by_code(self.code)
+            tasks = uow.tasks.open_for_case(case.id) if case else []
+        if case is None:
+            raise ConflictError(f"the replay of {self.code} has no case")
+        back = {v: k for k, v in self.task_ids.items()}
+        return state_of(case, tasks, through.seq, through.at, back)
+
+
+def replay(ctx: Context, recorded: Recorded, until_seq: int | None = None) -> ReplayResult:
+    """Replay the recorded history (up to the command holding `until_seq`) and compare."""
+    started = time.perf_counter()
+    groups = commands_of(recorded.events)
+    run = ReplayRun(ctx, recorded)
+    divergence: Divergence | None = None
+    replayed: CaseState | None = None
+    stored: CaseState | None = None
+    done = 0
+    try:
+        for group in groups:
+            divergence = run.step(group)
+            done += 1
+            if divergence is not None:
+                break
+            if until_seq is not None and group[-1].seq >= until_seq:
+                break
+        last = groups[done - 1][-1] if done else None
+        if divergence is None and last is not None:
+            replayed = run.state(last)
+            if until_seq is None:
+                stored = state_of(
+                    recorded.case, recorded.open_tasks, last.seq, last.at, {}, stored=True
+                )
+                divergence = compare_states(stored, replayed, last)
+    finally:
+        run.close()
+    through = groups[done - 1][-1].seq if done else 0
+    return ReplayResult(
+        code=recorded.case.code,
+        model_hash=recorded.version.content_hash,
+        model_version=recorded.version.version,
+        events=sum(len(g) for g in groups[:done]),
+        commands=done,
+        through_seq=through,
+        matched=divergence is None,
+        divergence=divergence,
+        replayed=replayed,
+        stored=stored,
+        seconds=time.perf_counter() - started,
+        legal_clock=legal_clock(recorded.events, through),
+    )
+
+
+def legal_clock(events: list[CaseEvent], through_seq: int) -> dict[str, Any]:
+    """The legal clock as the history records it up to `through_seq`: appointment and pauses."""
+    intervals: list[dict[str, Any]] = []
+    appointment: str | None = None
+    for event in events:
+        if event.seq > through_seq:
+            break
+        if event.type in ("appointment_set", "appointment_changed"):
+            appointment = event.payload.get("appointment_at") or appointment
+        elif event.type == "clock_paused":
+            intervals.append({"from": event.at.isoformat(), "to": None, "payload": event.payload})
+        elif event.type == "clock_resumed" and intervals and intervals[-1]["to"] is None:
+            intervals[-1]["to"] = event.at.isoformat()
+    return {
+        "appointment_at": appointment,
+        "paused": bool(intervals) and intervals[-1]["to"] is None,
+        "paused_intervals": intervals,
+    }
+
+
+def target_seq(events: list[CaseEvent], seq: int | None, at: datetime | None) -> int:
+    """The last event to include: `seq` itself, or the last event at or before `at`."""
+    if seq is not None:
+        if not any(e.seq == seq for e in events):
+            raise NotFoundError(f"the case has no event {seq}")
+        return seq
+    if at is None:
+        return events[-1].seq if events else 0
+    before = [e.seq for e in events if e.at <= at]
+    if not before:
+        raise NotFoundError(f"the case did not exist yet at {at.isoformat()}")
+    return before[-1]
+
+
+# -- the inputs -------------------------------------------------------------------------
+
+
+@register_input("case_received")
+def _received(run: ReplayRun, event: CaseEvent) -> None:
+    p = event.payload
+    start_case(
+        run.ctx,
+        run.actor(event),
+        p["procedure_id"],
+        p["channel"],
+        p["unit"],
+        p.get("data") or {},
+        p.get("applicant"),
+    )
+
+
+@register_input("task_claimed")
+def _claimed(run: ReplayRun, event: CaseEvent) -> None:
+    task = run.replayed_task(event.task_id)
+    claim_task(run.ctx, run.actor(event, task), task[0])
+
+
+@register_input("task_unclaimed")
+def _unclaimed(run: ReplayRun, event: CaseEvent) -> None:
+    task = run.replayed_task(event.task_id)
+    unclaim_task(run.ctx, run.actor(event, task), task[0])
+
+
+@register_input("task_completed")
+def _completed(run: ReplayRun, event: CaseEvent) -> None:
+    task = run.replayed_task(event.task_id)
+    complete_task(run.ctx, run.actor(event, task), task[0], event.payload.get("data") or {})
+
+
+@register_input("timer_fired")
+def _timer(run: ReplayRun, event: CaseEvent) -> None:
+    if not fire_timers(run.ctx, run.actor(event), run.code):
+        raise ConflictError("no timer of the replayed case was due at the recorded instant")

@@ -1,0 +1,6 @@
+"""Working-calendar scenarios (features/calendar/*.feature)."""
+
+from pytest_bdd import scenarios
+
+# Relative to bdd_features_base_dir ("features"): only this folder's feature files.
+scenarios("calendar")
