@@ -47,13 +47,15 @@ def create_app(settings: Settings | None = None, context: Context | None = None)
     )
     app.extensions["motcua"] = context or build_context(settings)
     api = MotcuaApi(app)
+    from api.audit.routes import blp as audit
     from api.calendar.routes import blp as calendar
     from api.cases.routes import blp as cases
     from api.health.routes import blp as health
     from api.models.routes import blp as models
+    from api.sla.routes import blp as sla
     from api.tasks.routes import blp as tasks
 
-    for blueprint in (health, models, cases, tasks, calendar):
+    for blueprint in (health, models, cases, tasks, calendar, sla, audit):
         api.register_blueprint(blueprint)
     register_error_handlers(app)
     install_guards(app)

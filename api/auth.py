@@ -12,7 +12,6 @@ from flask import current_app, g, request
 from engine.domain.model import Actor
 from engine.settings import Settings
 
-
 F = TypeVar("F", bound=Callable[..., Any])
 
 

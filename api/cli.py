@@ -8,6 +8,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
+from api.audit.cli import add_audit_commands
 from api.calendar.cli import add_calendar_commands
 from engine.domain.errors import EngineError, ModelRejectedError
 
@@ -160,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--hours", type=float, default=8.0)
     p.set_defaults(func=cmd_token)
     add_calendar_commands(sub)
+    add_audit_commands(sub)
     return parser
 
 

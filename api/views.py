@@ -8,8 +8,19 @@ from zoneinfo import ZoneInfo
 
 from engine.domain.model import Case, CaseEvent, HumanTask, ModelVersion
 
-
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
+# Labels of the tracking slip (Mẫu 06) and of the case's legal clock, as officers read them.
+VERDICT_LABELS = {"early": "Trước hạn", "on_time": "Đúng hạn", "late": "Quá hạn"}
+SLA_LABELS = {
+    "none": "Chưa tính hạn",
+    "on_track": "Trong hạn",
+    "at_risk": "Sắp đến hạn",
+    "apology_due": "Phải xin lỗi, hẹn lại",
+    "reappointed": "Đã hẹn lại",
+    "overdue": "Quá hạn",
+    "paused": "Tạm dừng tính thời gian",
+    "done": "Đã kết thúc",
+}
 
 
 def iso(value: datetime | None) -> str | None:
@@ -35,6 +46,9 @@ def task_json(task: HumanTask) -> dict[str, Any]:
         "completed_at": iso(task.completed_at),
         "completed_by": task.completed_by,
         "form": task.form or None,
+        "kind": task.kind,
+        "verdict": task.verdict,
+        "verdict_label": VERDICT_LABELS.get(task.verdict or ""),
     }
 
 
@@ -58,11 +72,39 @@ def case_json(
         "returned_at": iso(case.returned_at),
         "completed": case.completed,
         "row_version": case.row_version,
+        "sla": {
+            "state": case.sla_state,
+            "label": SLA_LABELS.get(case.sla_state, case.sla_state),
+            "next_milestone_at": iso(case.sla_next_at),
+            "supplement_requests": case.supplement_count,
+            "reappointments": case.reappointments,
+            "paused_working_hours": case.paused_hours,
+            "on_time": case.on_time,
+        },
     }
+    if data:
+        body["legal_clock"] = clock_json(case.legal_clock)
     if open_tasks is not None:
         body["open_tasks"] = [task_json(t) for t in open_tasks]
     if data:
         body["data"] = case.data
+    return body
+
+
+def clock_json(clock: dict[str, Any]) -> dict[str, Any]:
+    """The legal clock with its instants in Vietnam time."""
+    body = dict(clock)
+    for key, value in clock.items():
+        if isinstance(value, str) and key.endswith(("_at", "_appointment", "counting_start")):
+            body[key] = iso(datetime.fromisoformat(value))
+    body["intervals"] = [
+        {
+            **interval,
+            "from": iso(datetime.fromisoformat(interval["from"])),
+            "to": iso(datetime.fromisoformat(interval["to"])) if interval.get("to") else None,
+        }
+        for interval in clock.get("intervals", [])
+    ]
     return body
 
 

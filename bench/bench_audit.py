@@ -41,7 +41,9 @@ START = datetime(2025, 3, 4, 2, 0, tzinfo=UTC)
 
 def _context(url: str) -> Any:
     upgrade(url)
-    settings = Settings.from_env(database_url=url, secret_key="motcua-bench-secret-0123456789abcdef")
+    settings = Settings.from_env(
+        database_url=url, secret_key="motcua-bench-secret-0123456789abcdef"
+    )
     ctx = build_context(settings, clock=FakeClock(START))
     deploy_folder(ctx, ROOT / "bpmn")
     deploy_bundle(ctx, ACTOR, read_bundle(ROOT / "bench" / "models" / "loop_review"))
@@ -124,7 +126,11 @@ def fill_history(ctx: Any, total: int, per_case: int = 20) -> None:
                 seal(event, prev)
                 prev = event.hash
                 rows.append(
-                    {k: getattr(event, k) for k in CaseEventRow.__table__.columns.keys() if k != "id"}
+                    {
+                        k: getattr(event, k)
+                        for k in CaseEventRow.__table__.columns.keys()
+                        if k != "id"
+                    }
                 )
             session.execute(insert(CaseEventRow), rows)
             session.execute(

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from pytest_bdd import given, parsers, then, when
 
+from features.replay_check import replay_check  # noqa: F401  (autouse: replays every case)
 from features.samples import application, task_data
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

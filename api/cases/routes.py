@@ -7,12 +7,18 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from api.auth import current_actor
-from api.cases.schemas import CaseQuerySchema, CaseSchema, HistorySchema, StartCaseSchema
+from api.cases.schemas import (
+    CaseQuerySchema,
+    CaseSchema,
+    HistorySchema,
+    ReappointmentSchema,
+    StartCaseSchema,
+)
 from api.context import engine_context
 from api.schemas import PageSchema
 from api.views import case_json, event_json, page_json
 from engine.adapters.repository import Page
-from engine.services import cases
+from engine.services import cases, sla
 
 blp = Blueprint("cases", __name__, url_prefix="/cases", description="Dossiers (hồ sơ)")
 
@@ -67,3 +73,12 @@ def show_slips(code: str) -> dict[str, Any]:
     case, events = cases.case_history(engine_context(), current_actor(), code)
     slips = [e.payload["slip"] for e in events if e.type == "slip_issued"]
     return {"code": case.code, "events": slips}
+
+
+@blp.route("/<string:code>/reappointment", methods=["POST"])
+@blp.arguments(ReappointmentSchema)
+@blp.response(200, CaseSchema)
+def reappoint(body: dict[str, Any], code: str) -> dict[str, Any]:
+    """Apologise and set a new appointment (Mẫu 04); allowed once per dossier."""
+    case = sla.reappoint_case(engine_context(), current_actor(), code, body)
+    return case_json(case, data=True)

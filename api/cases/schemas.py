@@ -63,6 +63,8 @@ class CaseSchema(Schema):
     returned_at = fields.String(allow_none=True)
     completed = fields.Boolean()
     row_version = fields.Integer()
+    sla = fields.Dict(metadata={"description": "legal-clock state: on track, at risk, overdue..."})
+    legal_clock = fields.Dict(metadata={"description": "intervals, milestones, appointments"})
     open_tasks = fields.List(fields.Dict())
     data = fields.Dict()
 
@@ -72,3 +74,24 @@ class HistorySchema(Schema):
 
     code = fields.String()
     events = fields.List(fields.Dict())
+
+
+class ReappointmentSchema(Schema):
+    """Mẫu 04: apology and new appointment, signed by the head of the processing agency."""
+
+    reason = fields.String(required=True, metadata={"description": "Lý do chậm trả kết quả"})
+    new_appointment_at = fields.String(
+        required=True, metadata={"description": "ISO-8601 date-time with offset"}
+    )
+    signed_by = fields.String(required=True)
+    signer_title = fields.String(required=True)
+
+
+class SlaQuerySchema(PageArgsSchema):
+    """Which cases: overdue or at risk (at risk includes apology due), within my units."""
+
+    state = fields.String(
+        load_default="overdue", validate=validate.OneOf(["overdue", "at_risk", "reappointed"])
+    )
+    unit = fields.String(validate=NO_CONTROL_CHARACTERS)
+    procedure_id = fields.String(validate=NO_CONTROL_CHARACTERS)

@@ -64,7 +64,9 @@ def deploy_model() -> tuple[dict[str, Any], int]:
 @blp.route("/validate", methods=["POST"])
 @blp.doc(requestBody=UPLOAD_BODY)
 @blp.response(200, ValidationSchema)
-@blp.alt_response(422, schema=ErrorSchema, description="refused: every problem with file, line, element and fix")
+@blp.alt_response(
+    422, schema=ErrorSchema, description="refused: every problem with file, line, element and fix"
+)
 def validate_model() -> dict[str, Any]:
     """Check a bundle without deploying: every problem with file, line, element and fix."""
     current_actor()

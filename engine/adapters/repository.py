@@ -278,6 +278,8 @@ class CaseRepository:
             conds.append(CaseRow.received_at >= filters["received_from"])
         if filters.get("received_to") is not None:
             conds.append(CaseRow.received_at < filters["received_to"])
+        if filters.get("sla_states") is not None:
+            conds.append(CaseRow.sla_state.in_(sorted(filters["sla_states"])))
         total = self.session.scalar(select(func.count()).select_from(CaseRow).where(*conds)) or 0
         rows = self.session.scalars(
             select(CaseRow)
@@ -287,6 +289,19 @@ class CaseRepository:
             .limit(page.per_page)
         )
         return [_case(r) for r in rows], total
+
+    def sla_counts(self, units: frozenset[str] | None, states: list[str]) -> list[dict[str, Any]]:
+        """Open cases per unit, procedure and SLA state, for the states asked."""
+        conds = [CaseRow.sla_state.in_(states)]
+        if units is not None:
+            conds.append(CaseRow.unit.in_(sorted(units)))
+        rows = self.session.execute(
+            select(CaseRow.unit, CaseRow.procedure_id, CaseRow.sla_state, func.count())
+            .where(*conds)
+            .group_by(CaseRow.unit, CaseRow.procedure_id, CaseRow.sla_state)
+            .order_by(CaseRow.unit, CaseRow.procedure_id, CaseRow.sla_state)
+        )
+        return [{"unit": u, "procedure_id": p, "sla_state": st, "count": n} for u, p, st, n in rows]
 
     def claim_due(self, now: datetime, limit: int) -> list[Case]:
         """Lock up to `limit` cases whose timer or milestone is due, skipping cases other
@@ -430,6 +445,23 @@ class TaskRepository:
             .limit(page.per_page)
         )
         return [_task(r) for r in rows], total
+
+    def late(self, now: datetime, units: frozenset[str] | None) -> list[HumanTask]:
+        """Open tasks past their due time and completed tasks handed over late, oldest first."""
+        from sqlalchemy import and_, or_
+
+        conds = [
+            or_(
+                and_(TaskRow.state == TaskState.OPEN.value, TaskRow.due_at < now),
+                TaskRow.verdict == "late",
+            )
+        ]
+        if units is not None:
+            conds.append(TaskRow.unit.in_(sorted(units)))
+        rows = self.session.scalars(
+            select(TaskRow).where(*conds).order_by(TaskRow.due_at, TaskRow.id).limit(10_000)
+        )
+        return [_task(r) for r in rows]
 
 
 def _any_group(groups: list[str]) -> Any:

@@ -80,6 +80,7 @@ def lint_process(
         yield from _lint_one_process(process, files, lane_roles, problem)
         yield from _lint_code(process, problem)
         yield from _unreachable(process, problem)
+    yield from _lint_shared_code(root, problem)
 
 
 def _lint_one_process(process, files, lane_roles, problem):  # type: ignore[no-untyped-def]
@@ -131,7 +132,37 @@ def _lint_one_process(process, files, lane_roles, problem):  # type: ignore[no-u
                     )
 
 
+# Expression sites besides conditions and timers: (namespace, tag, what the problem calls it).
+_EXPRESSION_SITES = (
+    (BPMN, "condition", "conditional event"),
+    (BPMN, "loopCardinality", "loop cardinality"),
+    (BPMN, "completionCondition", "completion condition"),
+    (BPMN, "loopCondition", "loop condition"),
+    (SPIFF, "messagePayload", "message payload"),
+    (SPIFF, "expression", "correlation expression"),
+)
+# Elements that wrap an expression inside the element a modeller clicks on.
+_WRAPPERS = (
+    "EventDefinition",
+    "LoopCharacteristics",
+    "extensionElements",
+    "serviceTaskOperator",
+    "parameters",
+    "processVariableCorrelation",
+    "RetrievalExpression",
+)
+
+
+def _owner(el: etree._Element) -> etree._Element:
+    """The element a modeller selects to edit el: the nearest ancestor with an id, not a wrapper."""
+    node = el.getparent()
+    while node is not None and (not node.get("id") or _local(node).endswith(_WRAPPERS)):
+        node = node.getparent()
+    return node if node is not None else el
+
+
 def _lint_code(process: etree._Element, problem: Problem) -> Iterator[ModelProblem]:
+    """Refuse model code the sandbox would refuse at run time, naming the element that holds it."""
     for cond in process.iter(_q("conditionExpression")):
         for issue in check_expression((cond.text or "").strip()):
             yield problem(
@@ -141,6 +172,13 @@ def _lint_code(process: etree._Element, problem: Problem) -> Iterator[ModelProbl
         owner = timer.getparent().getparent()
         for issue in check_expression((timer.text or "").strip()):
             yield problem(owner, f"timer: {issue}", "Write an ISO-8601 date, duration or cycle.")
+    for ns, tag, what in _EXPRESSION_SITES:
+        for el in process.iter(f"{{{ns}}}{tag}"):
+            yield from _expression_problems(el, el.text or "", what, problem)
+    for param in process.iter(f"{{{SPIFF}}}parameter"):
+        if param.get("value") is not None:
+            what = f"service parameter '{param.get('id', '')}'"
+            yield from _expression_problems(param, param.get("value", ""), what, problem)
     for script_task in process.iter(_q("scriptTask")):
         script = script_task.find(_q("script"))
         for issue in check_script(script.text or "" if script is not None else ""):
@@ -152,6 +190,26 @@ def _lint_code(process: etree._Element, problem: Problem) -> Iterator[ModelProbl
             owner = el.getparent().getparent()
             for issue in check_script(el.text or ""):
                 yield problem(owner, f"{tag}: {issue}", "Fix or simplify the script.")
+
+
+def _lint_shared_code(root: etree._Element, problem: Problem) -> Iterator[ModelProblem]:
+    """Expressions outside any process: message payloads and correlation retrieval expressions."""
+    for message in root.iter(_q("message")):
+        for el in message.iter(f"{{{SPIFF}}}messagePayload"):
+            yield from _expression_problems(el, el.text or "", "message payload", problem)
+    for el in root.iter(_q("correlationPropertyRetrievalExpression")):
+        for path in el.iter(_q("formalExpression"), _q("messagePath")):
+            yield from _expression_problems(path, path.text or "", "correlation", problem)
+
+
+def _expression_problems(
+    el: etree._Element, text: str, what: str, problem: Problem
+) -> Iterator[ModelProblem]:
+    if not text.strip():
+        return
+    owner = _owner(el)
+    for issue in check_expression(text):
+        yield problem(owner, f"{what}: {issue}", "Write a simple expression over case data.")
 
 
 def _unreachable(process: etree._Element, problem: Problem) -> Iterator[ModelProblem]:

@@ -11,8 +11,7 @@ import builtins
 import operator
 import re
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from datetime import datetime, timedelta
 from types import (
     BuiltinFunctionType,
     CodeType,
@@ -39,12 +38,11 @@ MAX_INT_BITS = 100_000  # about 30,000 decimal digits
 MAX_FORMAT_WIDTH = 1_000
 MAX_ROUND_DIGITS = 1_000
 MAX_DATA_ITEMS = 1_000_000  # container items (counted with repeats) in the data a script leaves
+MAX_DATA_DEPTH = 100  # nesting of task data; the serializer and deep copies recurse
 
-DATA_SCALARS = frozenset(
-    {type(None), bool, int, float, str, Decimal, datetime, date, time, timedelta, UUID}
-)
-_DATA_SEQUENCES = frozenset({list, tuple, set, frozenset})
-_SEQUENCES = (str, list, tuple)
+# What task data may hold: what the workflow serializer stores (sets and tuples become lists).
+DATA_SCALARS = frozenset({type(None), bool, int, float, str, datetime, timedelta, UUID})
+_SEQUENCES = (str, bytes, list, tuple)
 # Objects whose attributes lead to code, frames, globals or classes, whatever the name.
 _NO_ATTRIBUTES = (
     type,
@@ -59,54 +57,94 @@ _NO_ATTRIBUTES = (
     FrameType,
     TracebackType,
 )
+_TEXT = (str, bytes)
+_CONTAINERS = (dict, list, tuple, set, frozenset)
+
+
+def _children(item: Any) -> Iterable[Any]:
+    if isinstance(item, dict):
+        return (*item, *item.values())
+    return item.args if isinstance(item, BaseException) else item
+
+
+def _footprint(value: Any) -> int:
+    """Characters and items value's text would have, repeats counted, for render checks.
+
+    Each distinct container is measured once, so a structure built from aliased lists is
+    judged in the time its distinct parts take, not in the time its text would take.
+    """
+    nested = (*_CONTAINERS, BaseException)
+    known: dict[int, int] = {}
+    open_: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(value, False)]
+    while stack:
+        item, expanded = stack.pop()
+        key = id(item)
+        if expanded:
+            size = len(item.args) if isinstance(item, BaseException) else len(item)
+            for child in _children(item):
+                if isinstance(child, nested):
+                    size += known[id(child)]
+                elif isinstance(child, _TEXT):
+                    size += len(child)
+            open_.discard(key)
+            known[key] = size
+            if size > MAX_SIZE:
+                return size
+        elif key in open_:
+            return MAX_SIZE + 1  # it contains itself
+        elif key not in known:
+            open_.add(key)
+            stack.append((item, True))
+            stack += [(c, False) for c in _children(item) if isinstance(c, nested)]
+    return known[id(value)]
 
 
 def check_data(values: Mapping[str, Any], what: str) -> None:
-    """Refuse values that are not plain data (dict/list/str/number/date...), or too many items."""
-    left = MAX_DATA_ITEMS
+    """Refuse values that are not plain data (dict/list/str/number/datetime...) or too large.
+
+    Items are counted as the serializer writes them (an aliased list once per reference), level
+    by level, so the check is fast on ordinary case data and stops early on anything else.
+    """
+    left, scalars = MAX_DATA_ITEMS, DATA_SCALARS
     for name, value in values.items():
-        stack = [value]
-        while stack:
-            item = stack.pop()
-            kind = type(item)
-            if kind in DATA_SCALARS:
-                continue
-            if kind is dict:
-                stack += item
-                stack += item.values()
-            elif kind in _DATA_SEQUENCES:
-                stack += item
-            else:
-                raise ScriptSecurityError(
-                    f"{what} '{name}' holds a {kind.__name__}, which is not data"
-                )
-            left -= len(item) + 1
-            if left < 0:
-                raise ScriptLimitError(
-                    f"{what} '{name}' holds more than {MAX_DATA_ITEMS} items (or refers to itself)"
-                )
+        if type(value) in scalars:
+            continue
+        level, depth = [value], 0
+        while level:
+            depth += 1
+            below: list[Any] = []
+            for item in level:
+                kind = type(item)
+                if kind in scalars:
+                    continue
+                if kind is dict:
+                    below += [k for k in item if type(k) not in scalars]
+                    below += [v for v in item.values() if type(v) not in scalars]
+                elif kind is list or kind is tuple or kind is set:
+                    below += [v for v in item if type(v) not in scalars]
+                else:
+                    raise ScriptSecurityError(
+                        f"{what} '{name}' holds a {kind.__name__}, which is not data"
+                    )
+                left -= len(item) + 1
+                if left < 0 or depth > MAX_DATA_DEPTH:
+                    raise ScriptLimitError(
+                        f"{what} '{name}' is too large or too deeply nested (or contains itself)"
+                    )
+            level = below
 
 
 def check_render(value: Any) -> None:
     """Refuse to turn into text a value whose text would be longer than MAX_SIZE (aliasing too)."""
-    if type(value) in DATA_SCALARS and not isinstance(value, str):
+    if isinstance(value, _TEXT):
+        size = len(value)
+    elif isinstance(value, (*_CONTAINERS, BaseException)):
+        size = _footprint(value)
+    else:
         return
-    size, stack = 0, [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            size += len(item)
-        elif isinstance(item, dict):
-            stack += item
-            stack += item.values()
-            size += len(item)
-        elif isinstance(item, (list, tuple, set, frozenset)):
-            stack += item
-            size += len(item)
-        else:
-            size += 1
-        if size > MAX_SIZE:
-            raise ScriptLimitError(f"the text would be longer than {MAX_SIZE} characters")
+    if size > MAX_SIZE:
+        raise ScriptLimitError(f"the text would be longer than {MAX_SIZE} characters")
 
 
 def _weight(seq: Any) -> int:
@@ -199,17 +237,18 @@ def _format(value: Any, conversion: int, spec: str) -> str:
     return format(converter(value) if converter else value, spec)
 
 
-def _sized_str_method(text: str, name: str) -> Callable[..., Any]:
+def _sized_str_method(text: str | bytes, name: str) -> Callable[..., Any]:
     method = getattr(text, name)
 
     def call(*args: Any) -> Any:
         if name == "join":
             parts = list(args[0])
-            if sum(len(p) for p in parts if isinstance(p, str)) + len(text) * len(parts) > MAX_SIZE:
+            joined = sum(len(p) for p in parts if isinstance(p, (str, bytes)))
+            if joined + len(text) * len(parts) > MAX_SIZE:
                 raise ScriptLimitError(f"join would build more than {MAX_SIZE} characters")
             return method(parts)
         if name == "replace" and len(args) >= 2:
-            old, new = str(args[0]), str(args[1])
+            old, new = args[0], args[1]
             growth = (text.count(old) if old else len(text) + 1) * max(len(new) - len(old), 0)
             if len(text) + growth > MAX_SIZE:
                 raise ScriptLimitError(f"replace would build more than {MAX_SIZE} characters")
@@ -244,7 +283,7 @@ def _getattr(obj: Any, name: str) -> Any:
         raise ScriptSecurityError(f'access to "{name}" of a {kind} is not allowed')
     if isinstance(obj, BaseException) and name != "args":
         raise ScriptSecurityError(f'access to "{name}" of an exception is not allowed')
-    if isinstance(obj, str) and name in _STR_SIZED:
+    if isinstance(obj, (str, bytes)) and name in _STR_SIZED:
         return _sized_str_method(obj, name)
     if isinstance(obj, list) and name == "extend":
         return _extend(obj)
@@ -307,6 +346,17 @@ class SafeStr(metaclass=_StrMeta):
     """The sandbox's `str`: str(value) refuses values whose text would be huge."""
 
 
+# C code inside allowed methods imports these through the caller's __import__ (datetime's
+# strftime and strptime); model code itself cannot name __import__ (the policy refuses it).
+_C_IMPORTS = frozenset({"time", "_strptime"})
+
+
+def _import(name: str, *args: Any, **kwargs: Any) -> Any:
+    if name not in _C_IMPORTS:
+        raise ScriptSecurityError(f'import of "{name}" is not allowed')
+    return builtins.__import__(name, *args, **kwargs)
+
+
 def _forbidden(name: str) -> Callable[..., Any]:
     def refuse(*args: Any, **kwargs: Any) -> Any:
         raise ScriptSecurityError(f'calling "{name}" is not allowed')
@@ -361,6 +411,7 @@ _ALLOWED_BUILTINS = (
 SAFE_BUILTINS: dict[str, Any] = {name: getattr(builtins, name) for name in _ALLOWED_BUILTINS}
 SAFE_BUILTINS |= {name: _forbidden(name) for name in FORBIDDEN_CALLS}
 SAFE_BUILTINS |= {"range": _range, "sum": _sum, "round": _round, "repr": _repr, "str": SafeStr}
+SAFE_BUILTINS["__import__"] = _import
 
 GUARDS: dict[str, Any] = {
     "__builtins__": SAFE_BUILTINS,

@@ -136,7 +136,7 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[mis
         """The value of an expression over the task data; it must be plain data."""
         code = compile_code(expression, "eval")
         scope = self._scope(context, external_context or {})
-        value = run_with_budget(eval, code, scope, cpu_seconds=self.cpu_seconds)
+        value = self._run(eval, code, scope)
         check_data({"value": value}, "the expression's")
         return value
 
@@ -153,7 +153,7 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[mis
             raise ScriptError(f"task data hides the helper(s) {clash}: rename the field(s)")
         code = compile_code(script, "exec")
         scope = self._scope(context, external)
-        run_with_budget(exec, code, scope, cpu_seconds=self.cpu_seconds)
+        self._run(exec, code, scope)
         reserved = GUARDS.keys() | self.globals.keys() | external.keys()
         # Functions, modules and iterators the script made stay behind; data must be data.
         result = {k: v for k, v in scope.items() if k not in reserved and _is_data(v)}
@@ -162,6 +162,15 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[mis
             del context[name]  # the script deleted it (or turned it into a function)
         context.update(result)
         return True
+
+    def _run(self, run: Callable[..., Any], code: CodeType, scope: dict[str, Any]) -> Any:
+        try:
+            return run_with_budget(run, code, scope, cpu_seconds=self.cpu_seconds)
+        except Exception as exc:
+            substitute = presentable(exc)
+            if substitute is exc:
+                raise
+        raise substitute  # outside the handler, so the huge original is not its __context__
 
     def call_service(self, context: dict[str, Any], **kwargs: Any) -> Any:
         """Service tasks need a connector, which the sandbox does not provide."""
@@ -186,8 +195,7 @@ def presentable(err: Exception) -> Exception:
     except ScriptLimitError:
         # Model code may raise ValueError(x) with x built from aliased lists: drop x unread.
         substitute = ScriptLimitError(f"{type(err).__name__} with a message too long to show")
-        substitute.__traceback__ = err.__traceback__
-        return substitute
+        return substitute.with_traceback(err.__traceback__)
     return err
 
 

@@ -24,8 +24,8 @@ def visible_case(actor: Actor, case: Case | None, code: str) -> Case:
 
 
 def can_work_on(actor: Actor, task: HumanTask) -> bool:
-    """Officers act on tasks of their units whose candidate groups they hold."""
-    if actor.roles <= TASK_ROLES_EXCLUDED:
+    """Officers act on tasks of their units whose candidate groups they hold; auditors never."""
+    if actor.roles <= TASK_ROLES_EXCLUDED or "auditor" in actor.roles:
         return False
     return task.unit in actor.units and bool(actor.roles.intersection(task.candidate_groups))
 

@@ -164,29 +164,41 @@ def _digest_breaks(
         if head is None:
             found.append(
                 ChainBreak(
-                    digest_code, "missing_case",
+                    digest_code,
+                    "missing_case",
                     f"case {digest_code} is gone: a digest recorded its history up to seq {seq}",
-                    seq, None, hash_, None,
-                )  # fmt: skip
+                    seq,
+                    None,
+                    hash_,
+                    None,
+                )
             )
             continue
         seen = walkers[head.case_id].hashes_at.get(seq)
         if seen is None:
             found.append(
                 ChainBreak(
-                    digest_code, "truncated",
+                    digest_code,
+                    "truncated",
                     f"the history of {digest_code} ends before seq {seq}, which a digest recorded",
-                    seq, None, hash_, None,
-                )  # fmt: skip
+                    seq,
+                    None,
+                    hash_,
+                    None,
+                )
             )
         elif seen != hash_:
             found.append(
                 ChainBreak(
-                    digest_code, "rewritten",
+                    digest_code,
+                    "rewritten",
                     f"event {seq} of {digest_code} is not the one a digest recorded "
                     "(the chain was rewritten and re-hashed)",
-                    seq, None, hash_, seen,
-                )  # fmt: skip
+                    seq,
+                    None,
+                    hash_,
+                    seen,
+                )
             )
     return found
 
@@ -259,3 +271,10 @@ def access_log(ctx: Context, actor: Actor, code: str | None = None) -> list[Acce
     with ctx.reader() as uow:
         entries = uow.audit.accesses(code)
     return [e for e in entries if units is None or unit_of_code(e.case_code) in units]
+
+
+def list_digests(ctx: Context, actor: Actor) -> list[Digest]:
+    """The digest chain, oldest first (auditors and admins)."""
+    audit_scope(actor)
+    with ctx.reader() as uow:
+        return list(uow.audit.digests())

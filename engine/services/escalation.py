@@ -43,8 +43,8 @@ ENGINE_TASKS: dict[str, dict[str, str]] = {
     },
 }
 ONCE_ONLY = (
-    "the appointment of case {code} was already moved once; the law allows a single "
-    "re-appointment (việc hẹn lại ngày trả kết quả được thực hiện không quá một lần)"
+    "case {code} was already re-appointed: a dossier may be re-appointed only once "
+    "(việc hẹn lại ngày trả kết quả được thực hiện không quá một lần)"
 )
 
 
@@ -133,6 +133,8 @@ def reappoint(
 ) -> dict[str, Any]:
     """Validate a Mẫu 04 submission and move the appointment (once); return the slip issued."""
     case = recorder.case
+    if task is None:  # asked directly, not through the apology task: the input, for replay
+        recorder.event("reappointment_requested", {"data": data})
     if case.reappointments:
         raise ConflictError(ONCE_ONLY.format(code=case.code))
     if case.finished_at is not None or case.appointment_at is None:
@@ -175,12 +177,11 @@ def reappoint(
     recorder.event("slip_issued", {"element_id": "apology_reappointment", "slip": slip})
     for open_task in recorder.uow.tasks.open_for_case(case.id):
         if open_task.kind == APOLOGY and (task is None or open_task.id != task.id):
-            open_task.state, open_task.completed_at = TaskState.COMPLETED, recorder.now
-            open_task.completed_by = actor.sub
+            open_task.state, open_task.completed_at = TaskState.CANCELLED, recorder.now
             recorder.uow.tasks.update(open_task)
             recorder.event(
-                "task_completed",
-                {"element_id": open_task.element_id, "kind": APOLOGY, "data": data},
+                "task_cancelled",
+                {"element_id": open_task.element_id, "reason": "re-appointed directly"},
                 open_task.id,
             )
     return slip

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -91,14 +91,37 @@ def load_recorded(ctx: Context, case: Case) -> Recorded:
         )
 
 
+COMMAND_STARTS = frozenset(
+    {
+        "case_received",
+        "task_claimed",
+        "task_unclaimed",
+        "task_completed",
+        "reappointment_requested",
+    }
+)
+SYSTEM = "system"
+
+
 def commands_of(events: list[CaseEvent]) -> list[list[CaseEvent]]:
-    """The history cut into commands: an input event and the events derived from it."""
+    """The history cut into commands: the events one transaction wrote.
+
+    Every event of a command carries the command's instant and actor; a new command starts
+    where either changes, or at a second claim/unclaim/completion/receipt at the same instant
+    (a fake clock in tests, or a script, can act twice within one instant).
+    """
     groups: list[list[CaseEvent]] = []
     for event in events:
-        if event.type in INPUTS or not groups:
+        current = groups[-1] if groups else None
+        if (
+            current is None
+            or event.at != current[0].at
+            or event.actor != current[0].actor
+            or (event.type in COMMAND_STARTS and any(e.type in COMMAND_STARTS for e in current))
+        ):
             groups.append([event])
         else:
-            groups[-1].append(event)
+            current.append(event)
     return groups
 
 
@@ -114,9 +137,16 @@ class ReplayRun:
         self.db.install_version(recorded.version, recorded.elements)
         self.db.seed_code(self.code)
         first = recorded.events[0].at if recorded.events else recorded.case.received_at
-        self.ctx = Context(uow=self.db.uow, clock=FakeClock(first), calendar=ctx.calendar)
-        self.ctx.catalog = ctx.catalog  # same version ids in scratch: the built spec is shared
-        self.ctx.read_uow = self.db.uow
+        # Same calendar, settings and catalog (the version keeps its production id in the
+        # store, so the built spec is shared); its own store, clock and nothing of production's.
+        self.ctx = replace(
+            ctx,
+            uow=self.db.uow,
+            read_uow=self.db.uow,
+            clock=FakeClock(first),
+            db_engine=None,
+            scratch=None,
+        )
         self.task_ids: dict[str, str] = {}  # recorded task id -> replayed task id
         self.task_info: dict[str, tuple[str, tuple[str, ...]]] = {}  # replayed id -> unit, groups
 
@@ -132,7 +162,9 @@ class ReplayRun:
         unit, groups = self.task_info[mapped]
         return mapped, unit, groups
 
-    def actor(self, event: CaseEvent, task: tuple[str, str, tuple[str, ...]] | None = None) -> Actor:
+    def actor(
+        self, event: CaseEvent, task: tuple[str, str, tuple[str, ...]] | None = None
+    ) -> Actor:
         """An actor that passes the checks the recorded actor passed, with the same sub and unit."""
         units = {event.actor_unit} if event.actor_unit else set()
         roles = {"replay"}
@@ -147,20 +179,32 @@ class ReplayRun:
         """Replay one command and compare what it produced with the recorded events."""
         head = group[0]
         replayer = INPUTS.get(head.type)
+        if replayer is None and head.actor == SYSTEM:
+            replayer = _worker_tick  # a milestone or timer the worker ran
         if replayer is None:
             return Divergence(
-                head.seq, head.type, "input", "a replayable input event", head.type,
+                head.seq,
+                head.type,
+                "input",
+                "a replayable input event",
+                head.type,
                 f"event {head.seq} ({head.type}) is not an input that replay knows how to run",
-            )  # fmt: skip
+            )
         self.ctx.clock = FakeClock(head.at)
         try:
             replayer(self, head)
         except Exception as exc:  # any failure is the finding, not a crash of the replay
-            message = exc.message if isinstance(exc, EngineError) else f"{type(exc).__name__}: {exc}"
+            message = (
+                exc.message if isinstance(exc, EngineError) else f"{type(exc).__name__}: {exc}"
+            )
             return Divergence(
-                head.seq, head.type, "command", "the command succeeds", message,
+                head.seq,
+                head.type,
+                "command",
+                "the command succeeds",
+                message,
                 f"replaying event {head.seq} ({head.type}) failed: {message}",
-            )  # fmt: skip
+            )
         produced = self.db.take_produced()
         for event in produced:
             if event.type == "task_created" and event.task_id:
@@ -296,6 +340,16 @@ def _completed(run: ReplayRun, event: CaseEvent) -> None:
 
 
 @register_input("timer_fired")
-def _timer(run: ReplayRun, event: CaseEvent) -> None:
-    if not fire_timers(run.ctx, run.actor(event), run.code):
-        raise ConflictError("no timer of the replayed case was due at the recorded instant")
+def _worker_tick(run: ReplayRun, event: CaseEvent) -> None:
+    actor = Actor(sub=event.actor, roles=frozenset({SYSTEM}), units=frozenset())
+    if not fire_timers(run.ctx, actor, run.code):
+        raise ConflictError("nothing of the replayed case was due at the recorded instant")
+
+
+@register_input("reappointment_requested")
+def _reappointed(run: ReplayRun, event: CaseEvent) -> None:
+    from engine.services.sla import reappoint_case
+
+    units = frozenset({event.actor_unit}) if event.actor_unit else frozenset()
+    actor = Actor(sub=event.actor, roles=frozenset({"leader"}), units=units)
+    reappoint_case(run.ctx, actor, run.code, event.payload.get("data") or {})

@@ -88,7 +88,11 @@ class CaseState:
             "returned_at": _iso(self.returned_at),
             "next_due_at": _iso(self.next_due_at),
             "open_tasks": {
-                t.task_id: {"element_id": t.element_id, "assignee": t.assignee, "due_at": _iso(t.due_at)}
+                t.task_id: {
+                    "element_id": t.element_id,
+                    "assignee": t.assignee,
+                    "due_at": _iso(t.due_at),
+                }
                 for t in self.open_tasks
             },
             "data": self.data,
@@ -192,9 +196,13 @@ def compare_events(
     for i, rec in enumerate(recorded):
         if i >= len(produced):
             return Divergence(
-                rec.seq, rec.type, "event", rec.type, None,
+                rec.seq,
+                rec.type,
+                "event",
+                rec.type,
+                None,
                 f"event {rec.seq} ({rec.type}) was not produced by the replay",
-            )  # fmt: skip
+            )
         got = produced[i]
         if rec.type == got.type == "task_created" and rec.task_id and got.task_id:
             task_ids.setdefault(rec.task_id, got.task_id)
@@ -203,15 +211,23 @@ def compare_events(
         if found is not None:
             path, expected, got_value = found
             return Divergence(
-                rec.seq, rec.type, path.lstrip("."), expected, got_value,
+                rec.seq,
+                rec.type,
+                path.lstrip("."),
+                expected,
+                got_value,
                 f"event {rec.seq} ({rec.type}) differs at {path.lstrip('.')}",
-            )  # fmt: skip
+            )
     if len(produced) > len(recorded):
         extra = produced[len(recorded)]
         return Divergence(
-            extra.seq, extra.type, "event", None, extra.type,
+            extra.seq,
+            extra.type,
+            "event",
+            None,
+            extra.type,
             f"the replay produced an extra event {extra.seq} ({extra.type}) the record lacks",
-        )  # fmt: skip
+        )
     return None
 
 

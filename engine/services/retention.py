@@ -72,12 +72,12 @@ def purge_history(ctx: Context, actor: Actor, before: datetime, *, dry_run: bool
         if dry_run or not good:
             return plan
         digests = uow.audit.digests()
-        before: dict[str, tuple[int, str]] = {}
+        vouched: dict[str, tuple[int, str]] = {}
         for digest in digests:
-            apply_changes(before, digest)
+            apply_changes(vouched, digest)
         removed = {h.code: (h.last_seq, h.last_hash) for h in good}
-        after, missing, regressed = next_heads(before, uow.audit.heads(), frozenset(removed))
-        changes = head_changes(before, after)
+        after, missing, regressed = next_heads(vouched, uow.audit.heads(), frozenset(removed))
+        changes = head_changes(vouched, after)
         marker = Digest(
             kind="purge",
             created_at=ctx.clock.now(),

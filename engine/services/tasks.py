@@ -200,7 +200,6 @@ def _complete_engine_task(
     """Complete a task the engine created (warning, apology): no model step runs."""
     now = ctx.clock.now()
     recorder = CaseRecorder(ctx, uow, case, deployed, actor, now)
-    complete_engine_task(recorder, actor, task, data)
     _mark_completed(ctx, task, actor, now)
     uow.tasks.update(task)
     recorder.event(
@@ -215,6 +214,7 @@ def _complete_engine_task(
         },
         task.id,
     )
+    complete_engine_task(recorder, actor, task, data)
     # The engine's timers did not move; the legal-clock milestones may have.
     recorder.schedule(Instance.load(deployed.model, case.state, ctx.runtime_env()).next_due_at())
     uow.cases.save(case)

@@ -86,7 +86,11 @@ class TrackingSlip:
             "form": "mau_06",
             "title": "Phiếu kiểm soát quá trình giải quyết hồ sơ",
             "dossier_code": c.code,
-            "procedure": {"id": c.procedure_id, "tthc_code": c.tthc_code, "name": self.procedure_name},
+            "procedure": {
+                "id": c.procedure_id,
+                "tthc_code": c.tthc_code,
+                "name": self.procedure_name,
+            },
             "processing_unit": c.unit,
             "applicant": c.applicant.get("full_name"),
             "received_at": _iso(c.received_at),
@@ -110,7 +114,9 @@ def verdict(completed_at: datetime, due_at: datetime | None) -> str | None:
     return "early"
 
 
-def build_slip(case: Case, events: list[CaseEvent], procedure_name: str, now: datetime) -> TrackingSlip:
+def build_slip(
+    case: Case, events: list[CaseEvent], procedure_name: str, now: datetime
+) -> TrackingSlip:
     """The slip of a case from its history (open steps judged against `now`)."""
     slip = TrackingSlip(case, procedure_name, generated_at=now)
     rows: dict[str, Handover] = {}
@@ -145,7 +151,8 @@ def build_slip(case: Case, events: list[CaseEvent], procedure_name: str, now: da
             row.receiver = row.receiver or event.actor
             row.receiver_unit = row.receiver_unit or event.actor_unit
             row.completed_at = event.at
-            row.result = verdict(event.at, row.due_at)
+            # The verdict recorded with the completion wins (engine.services.recording).
+            row.result = p.get("verdict") or verdict(event.at, row.due_at)
         elif event.type == "task_cancelled":
             row.completed_at, row.result = event.at, "cancelled"
     for row in slip.rows:

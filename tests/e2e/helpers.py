@@ -18,20 +18,23 @@ BPMN_FILE = "birth_registration.bpmn"
 GENESIS = "0" * 64
 
 
-def assert_error(response: Any, status: int, code: str | None = None) -> dict[str, Any]:
-    """Check the common error shape and return its `error` object."""
-    assert response.status_code == status, (response.status_code, response.get_data(as_text=True))
-    assert response.is_json, response.get_data(as_text=True)
+def assert_error(
+    response: Any, status: int, code: str | None = None, *, where: object = ""
+) -> dict[str, Any]:
+    """Check the common error shape and return its `error` object (`where` names the case)."""
+    text = response.get_data(as_text=True)
+    assert response.status_code == status, (where, response.status_code, text)
+    assert response.is_json, (where, text)
     body = response.get_json()
-    assert set(body) == {"error"}, body
-    error = body["error"]
-    assert set(error) == {"status", "code", "message", "details"}, error
-    assert error["status"] == status
-    assert isinstance(error["code"], str) and error["code"]
-    assert isinstance(error["message"], str) and error["message"]
-    assert isinstance(error["details"], list)
+    assert isinstance(body, dict) and set(body) == {"error"}, (where, body)
+    error: dict[str, Any] = body["error"]
+    assert set(error) == {"status", "code", "message", "details"}, (where, error)
+    assert error["status"] == status, (where, error)
+    assert isinstance(error["code"], str) and error["code"], (where, error)
+    assert isinstance(error["message"], str) and error["message"], (where, error)
+    assert isinstance(error["details"], list), (where, error)
     if code is not None:
-        assert error["code"] == code, error
+        assert error["code"] == code, (where, error)
     return error
 
 

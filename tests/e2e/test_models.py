@@ -8,9 +8,7 @@ import struct
 import zipfile
 from typing import Any
 
-import pytest
-
-from features.samples import task_data
+from features.samples import application, task_data
 from tests.e2e.helpers import (
     BPMN_FILE,
     PROCEDURE,
@@ -62,8 +60,9 @@ def test_list_shows_each_procedure_with_its_newest_version(client: Any, people: 
     response = client.get("/process-models", headers=people.counter)
     assert response.status_code == 200
     items = response.get_json()["items"]
-    assert [i["procedure_id"] for i in items] == [PROCEDURE]
-    model = items[0]
+    ids = [i["procedure_id"] for i in items]
+    assert PROCEDURE in ids and ids == sorted(ids)
+    model = items[ids.index(PROCEDURE)]
     assert model["version"] == 1
     assert model["tthc_code"] == "1.001193"
     assert model["name"] == "Đăng ký khai sinh"
@@ -82,10 +81,10 @@ def test_show_gives_the_files_and_every_version(client: Any, people: Any) -> Non
     assert body["versions"][0]["content_hash"] == body["content_hash"]
 
 
-@pytest.mark.parametrize("procedure_id", ["no_such_procedure", "x" * 300, "%00", "..%2F.."])
-def test_show_of_an_unknown_procedure_is_404(client: Any, people: Any, procedure_id: str) -> None:
-    response = client.get(f"/process-models/{procedure_id}", headers=people.counter)
-    assert_error(response, 404, "not_found")
+def test_show_of_an_unknown_procedure_is_404(client: Any, people: Any) -> None:
+    for procedure_id in ("no_such_procedure", "x" * 300, "%00", "..%2F..", "validate"):
+        response = client.get(f"/process-models/{procedure_id}", headers=people.counter)
+        assert_error(response, 404, "not_found", where=procedure_id)
 
 
 # -- validate ------------------------------------------------------------------------------------
@@ -163,31 +162,30 @@ def test_validate_names_the_line_of_truncated_xml(client: Any, people: Any) -> N
     files = bundle_files()
     text = files[BPMN_FILE].decode()
     files[BPMN_FILE] = text[: len(text) // 2].encode()
-    response = client.post("/process-models/validate", data=multipart(files), headers=people.analyst)
+    response = client.post(
+        "/process-models/validate", data=multipart(files), headers=people.analyst
+    )
     error = assert_error(response, 422, "model_rejected")
     problem = next(d for d in error["details"] if d["file"] == BPMN_FILE)
     assert "XML" in problem["message"]
     assert problem["line"] and problem["line"] > 1
 
 
-@pytest.mark.parametrize(
-    "content",
-    [
+def test_validate_refuses_a_bpmn_file_that_is_not_xml(client: Any, people: Any) -> None:
+    for content in (
         b"this is not XML at all",
         b"",
         b"\xff\xfe\x00garbage",
         b'{"json": "instead of XML"}',
-    ],
-    ids=["text", "empty", "binary", "json"],
-)
-def test_validate_refuses_a_bpmn_file_that_is_not_xml(
-    client: Any, people: Any, content: bytes
-) -> None:
-    files = bundle_files()
-    files[BPMN_FILE] = content
-    response = client.post("/process-models/validate", data=multipart(files), headers=people.analyst)
-    error = assert_error(response, 422, "model_rejected")
-    assert any(d["file"] == BPMN_FILE for d in error["details"]), error["details"]
+        b"<bpmn:definitions>",
+    ):
+        files = bundle_files()
+        files[BPMN_FILE] = content
+        response = client.post(
+            "/process-models/validate", data=multipart(files), headers=people.analyst
+        )
+        error = assert_error(response, 422, "model_rejected", where=content)
+        assert any(d["file"] == BPMN_FILE for d in error["details"]), (content, error)
 
 
 def test_validate_refuses_xml_with_entity_declarations(client: Any, people: Any) -> None:
@@ -196,7 +194,9 @@ def test_validate_refuses_xml_with_entity_declarations(client: Any, people: Any)
         b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
         b"<bpmn:definitions>&x;</bpmn:definitions>"
     )
-    response = client.post("/process-models/validate", data=multipart(files), headers=people.analyst)
+    response = client.post(
+        "/process-models/validate", data=multipart(files), headers=people.analyst
+    )
     error = assert_error(response, 422, "model_rejected")
     assert "root:" not in json.dumps(error)
     assert any("ENTITY" in d["message"] for d in error["details"])
@@ -271,12 +271,12 @@ def test_validate_without_any_file_says_how_to_upload(client: Any, people: Any) 
     assert "files" in error["message"] and "bundle" in error["message"]
 
 
-def test_validate_refuses_file_names_that_climb_out_of_the_bundle(
-    client: Any, people: Any
-) -> None:
+def test_validate_refuses_file_names_that_climb_out_of_the_bundle(client: Any, people: Any) -> None:
     files = bundle_files()
     files["../../etc/procedure.json"] = b"{}"
-    response = client.post("/process-models/validate", data=multipart(files), headers=people.analyst)
+    response = client.post(
+        "/process-models/validate", data=multipart(files), headers=people.analyst
+    )
     assert_error(response, 400, "invalid_input")
 
 
@@ -285,7 +285,9 @@ def test_validate_refuses_file_names_that_climb_out_of_the_bundle(
 
 def test_deploying_identical_content_again_keeps_the_same_version(client: Any, people: Any) -> None:
     before = _deployed_hash(client, people.analyst)
-    response = client.post("/process-models", data=multipart(bundle_files()), headers=people.analyst)
+    response = client.post(
+        "/process-models", data=multipart(bundle_files()), headers=people.analyst
+    )
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     assert body["created"] is False
@@ -316,7 +318,7 @@ def test_deploying_changed_content_adds_a_version_and_running_cases_stay_on_thei
     assert v2["name"] == "Đăng ký khai sinh (sửa đổi 2025)"
 
     listed = client.get("/process-models", headers=people.counter).get_json()["items"]
-    assert [(m["procedure_id"], m["version"]) for m in listed] == [(PROCEDURE, 2)]
+    assert [m["version"] for m in listed if m["procedure_id"] == PROCEDURE] == [2]
     shown = client.get(f"/process-models/{PROCEDURE}", headers=people.counter).get_json()
     assert [v["version"] for v in shown["versions"]] == [2, 1]
 
@@ -367,9 +369,7 @@ def test_a_new_procedure_can_be_deployed_and_received(client: Any, people: Any) 
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["version"] == 1
     listed = client.get("/process-models", headers=people.counter).get_json()["items"]
-    assert [m["procedure_id"] for m in listed] == [PROCEDURE, "birth_registration_pilot"]
-    from features.samples import application
-
+    assert {PROCEDURE, "birth_registration_pilot"} <= {m["procedure_id"] for m in listed}
     started = client.post(
         "/cases",
         json={

@@ -1,0 +1,1 @@
+"""Overdue and at-risk dossiers (the legal clock)."""

@@ -1,0 +1,6 @@
+"""Audit scenarios (features/audit/*.feature)."""
+
+from pytest_bdd import scenarios
+
+# Relative to bdd_features_base_dir ("features"): only this folder's feature files.
+scenarios("audit")
