@@ -49,6 +49,23 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0 if bundle.ok else 1
 
 
+def cmd_conformance(args: argparse.Namespace) -> int:
+    """Deploy and run every executable process under PATH; exit 1 on a crash, hang or silent run."""
+    from engine.services.conformance import run_conformance
+
+    report = run_conformance(args.path)
+    totals = report.totals
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        for p in report.processes:
+            print(f"{p.outcome:8} {p.seconds:6.2f}s  {p.file} [{p.process_id}] {p.detail}"[:240])
+        share = totals["ran"] / totals["executable"] if totals["executable"] else 0.0
+        print(" ".join(f"{k}={v}" for k, v in totals.items()) + f" ran_share={share:.1%}")
+    bad = totals["crashed"] + totals["hung"] + totals["silent"]
+    return 1 if bad else 0
+
+
 def _context(settings):  # type: ignore[no-untyped-def]
     from engine.bootstrap import build_context, migrate
 
@@ -137,6 +154,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_validate)
+    p = sub.add_parser("conformance", help="deploy and run every model of a corpus folder")
+    p.add_argument("path")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_conformance)
     p = sub.add_parser("deploy", help="deploy a procedure folder as a new version")
     p.add_argument("path")
     p.set_defaults(func=cmd_deploy)

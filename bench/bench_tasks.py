@@ -192,7 +192,9 @@ def bench_loop(ctx: Any, name: str, loops: int) -> dict[str, Any]:
 def backend(url: str, name: str, args: argparse.Namespace) -> list[dict[str, Any]]:
     """Every service/HTTP/loop run on one database."""
     upgrade(url)
-    settings = Settings.from_env(database_url=url, secret_key="motcua-bench-secret-0123456789abcdef")
+    settings = Settings.from_env(
+        database_url=url, secret_key="motcua-bench-secret-0123456789abcdef"
+    )
     ctx = build_context(settings)
     deploy_folder(ctx, ROOT / "bpmn")
     deploy_bundle(

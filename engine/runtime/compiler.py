@@ -207,13 +207,15 @@ def compile_process(
 
     spec_json = StateCodec().dump_specs(spec, subprocess_specs)
     warnings = [p for p in problems if p.severity != "error"]
-    elements = collect_elements(bpmn_docs)
+    elements = collect_elements(bpmn_docs, files)
     return CompiledProcess(
         process_id, owner[1] or process_id, spec_json, elements, warnings
     ), problems
 
 
-def collect_elements(docs: list[_Document]) -> dict[str, dict[str, object]]:
+def collect_elements(
+    docs: list[_Document], files: Mapping[str, bytes] | None = None
+) -> dict[str, dict[str, object]]:
     """Per element id: tag, name, lane and properties, read from the XML (any dialect)."""
     elements: dict[str, dict[str, object]] = {}
     for doc in docs:
@@ -229,7 +231,7 @@ def collect_elements(docs: list[_Document]) -> dict[str, dict[str, object]]:
                     "tag": tag,
                     "name": el.get("name", ""),
                     "lane": lanes.get(el.get("id"), ""),
-                    "properties": element_properties(el),
+                    "properties": element_properties(el, files),
                     "documentation": (el.findtext(f"{{{BPMN_NS}}}documentation") or "").strip(),
                 }
                 fields = form_fields(el)

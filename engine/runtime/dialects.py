@@ -93,6 +93,8 @@ def _expressions(root: etree._Element, report: _Reporter) -> None:
                    "Write the condition as a simple comparison over case data.")
             continue
         text = el.text or ""
+        if "feel" in language and text.strip() and not is_foreign(text):
+            text = "=" + text.strip()
         if is_foreign(text):
             python = _translate(text, el, "expression", report)
             if python is not None:
@@ -100,6 +102,10 @@ def _expressions(root: etree._Element, report: _Reporter) -> None:
 
 
 def _timers(root: etree._Element, report: _Reporter) -> None:
+    for definition in root.iter(q("timerEventDefinition")):
+        if not any(local(c) in {"timeDate", "timeDuration", "timeCycle"} for c in definition):
+            report(definition, "timer has no date, duration or cycle",
+                   "Set the timer's type and value in the modeller (e.g. duration P3D).")
     for el in root.iter(q("timeDate"), q("timeDuration"), q("timeCycle")):
         text = (el.text or "").strip()
         if not text:
@@ -251,6 +257,7 @@ def normalize(
     idioms.name_flows(root, report)
     idioms.rename_internal_ids(root, report)
     idioms.drop_data_stores(root, report)
+    idioms.implicit_subprocess_starts(root, report)
     _expressions(root, report)
     _timers(root, report)
     _business_rules(root, report)

@@ -8,8 +8,13 @@ as the outside world would send them), and stops at a step and time bound. Used 
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
+import signal
+import threading
 import time
+from collections.abc import Iterator
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -22,6 +27,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEv
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
@@ -31,10 +37,36 @@ from engine.runtime.instance import LoadedModel
 from engine.runtime.timer_clock import engine_clock
 
 START = datetime(2025, 3, 3, 1, 0, tzinfo=timezone.utc)
+MAX_REPAIRS = 10
+LOOP_PATIENCE = 3
+_MISSING = re.compile(r"name '(\w+)' is not defined|KeyError: '(\w+)'")
 
 
 class BudgetExceededError(Exception):
     """The process did not finish within the step or time bound."""
+
+
+@contextlib.contextmanager
+def time_bound(seconds: float) -> Iterator[None]:
+    """Raise BudgetExceededError in the block after `seconds` (main thread only; else no bound).
+
+    The step bound cannot stop a loop inside one library call (e.g. a gateway cycle that never
+    completes a task); a real-time alarm can.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(_signum: int, _frame: Any) -> None:
+        raise BudgetExceededError(f"no end after {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @dataclass
@@ -57,7 +89,7 @@ class _World:
     now: datetime = START
     steps: int = 0
     outbox: list[BpmnEvent] = field(default_factory=list)
-    partners: list[BpmnWorkflow] = field(default_factory=list)
+    candidates: dict[str, list[Any]] = field(default_factory=dict)
 
     def tick(self, _task: Task | None = None) -> None:
         self.steps += 1
@@ -72,8 +104,13 @@ def _conditions(model: LoadedModel) -> list[str]:
     for spec in [model.spec, *model.subprocess_specs.values()]:
         for task_spec in spec.task_specs.values():
             for cond, _ in getattr(task_spec, "cond_task_specs", []) or []:
-                if cond:
-                    texts.append(cond)
+                text = getattr(cond, "args", [cond])[0]
+                if isinstance(text, str):
+                    texts.append(text)
+            for attr in ("condition", "cardinality"):
+                value = getattr(task_spec, attr, None)
+                if isinstance(value, str):
+                    texts.append(value)
     return texts
 
 
@@ -164,10 +201,46 @@ def _synthesize(world: _World, wf: BpmnWorkflow) -> bool:
             continue
         for definition in _definitions(task):
             if isinstance(definition, (MessageEventDefinition, SignalEventDefinition)):
-                payload: dict[str, Any] = {}
-                wf.catch(BpmnEvent(definition, payload, {}))
-                return True
+                if _send(wf, task, definition):
+                    return True
     return False
+
+
+def _send(wf: BpmnWorkflow, task: Task, definition: Any) -> bool:
+    """Deliver the event a task waits for, as its partner would send it (with the case data)."""
+    payload = dict(task.data)
+    for prop in getattr(definition, "correlation_properties", []) or []:
+        expression = str(getattr(prop, "retrieval_expression", "") or "")
+        if expression.isidentifier() and expression not in payload:
+            payload[expression] = 1
+    try:
+        wf.send_event(BpmnEvent(definition, payload, dict(task.workflow.correlations)))
+    except WorkflowException:
+        return False
+    return True
+
+
+def _vary(world: _World, data: dict[str, Any], repeats: int) -> dict[str, Any]:
+    """On a loop's k-th pass, try the next value the conditions test for each form field."""
+    if not repeats:
+        return data
+    varied = dict(data)
+    for name, values in world.candidates.items():
+        if name in data or not data:
+            varied[name] = values[repeats % len(values)]
+    return varied
+
+
+def _fire_boundary(world: _World, wf: BpmnWorkflow) -> bool:
+    """A loop that waits for an event on its boundary: let the event happen."""
+    for task in _waiting(wf):
+        if not _is_boundary(task):
+            continue
+        for definition in _definitions(task):
+            if isinstance(definition, (MessageEventDefinition, SignalEventDefinition)):
+                if _send(wf, task, definition):
+                    return True
+    return _advance_timer(world, wf, boundary=True)
 
 
 def _step(world: _World, wf: BpmnWorkflow, done: list[str]) -> bool:
@@ -176,17 +249,37 @@ def _step(world: _World, wf: BpmnWorkflow, done: list[str]) -> bool:
     if ready:
         task = ready[0]
         element_id = task.task_spec.bpmn_id or task.task_spec.name
-        task.data.update(_form_data(world, element_id))
+        repeats = done.count(element_id)
+        if repeats >= LOOP_PATIENCE and _fire_boundary(world, wf):
+            return True
+        task.data.update(_vary(world, _form_data(world, element_id), repeats))
         task.run()
         done.append(element_id)
         world.tick()
         return True
+    world.tick()
     return (
         _deliver_outbox(world, wf)
         or _advance_timer(world, wf, boundary=False)
         or _synthesize(world, wf)
         or _advance_timer(world, wf, boundary=True)
     )
+
+
+def _supply_missing(exc: WorkflowException) -> bool:
+    """Give a failed task the variable it missed, as a start form would have; True if done."""
+    task = getattr(exc, "task", None)
+    text = f"{exc} {exc.__cause__ or ''}"
+    match = _MISSING.search(text)
+    if task is None or match is None:
+        return False
+    name = match.group(1) or match.group(2)
+    if name in task.data:
+        return False
+    task.data[name] = sample_data.guess_value(name, getattr(task.task_spec, "script", "") or text)
+    if task.state == TaskState.ERROR:
+        task._set_state(TaskState.READY)
+    return True
 
 
 def drive(
@@ -202,21 +295,38 @@ def drive(
     done: list[str] = []
     with engine_clock(lambda: world.now):
         try:
-            wf = BpmnWorkflow(model.spec, model.subprocess_specs,
-                              script_engine=make_connected_engine(registry))
-            start = wf.get_next_task(state=TaskState.READY)
-            if start is not None:
-                start.data.update(sample_data.condition_defaults(_conditions(model), set()))
-            while True:
-                _run_engine(world, wf)
-                if wf.is_completed():
-                    return DriveResult("completed", done, world.steps)
-                if not _step(world, wf, done):
-                    waiting = sorted({t.task_spec.bpmn_id or t.task_spec.name for t in _waiting(wf)})
-                    return DriveResult("hung", done, world.steps,
-                                       f"waits with nothing to deliver: {waiting or 'no event'}")
+            with time_bound(max_seconds + 1):
+                return _drive(world, model, registry, done)
         except BudgetExceededError as exc:
             return DriveResult("hung", done, world.steps, str(exc))
         except Exception as exc:  # the model failed at run time: reported, never raised
             cause = exc.__cause__ or exc
             return DriveResult("failed", done, world.steps, f"{type(cause).__name__}: {cause}"[:300])
+
+
+def _drive(
+    world: _World, model: LoadedModel, registry: ConnectorRegistry, done: list[str]
+) -> DriveResult:
+    wf = BpmnWorkflow(model.spec, model.subprocess_specs,
+                      script_engine=make_connected_engine(registry))
+    start = wf.get_next_task(state=TaskState.READY)
+    conditions = _conditions(model)
+    world.candidates = sample_data.condition_candidates(conditions)
+    if start is not None:
+        start.data.update(sample_data.condition_defaults(conditions, set()))
+    repairs = 0
+    while True:
+        try:
+            _run_engine(world, wf)
+            if wf.is_completed():
+                return DriveResult("completed", done, world.steps)
+            moved = _step(world, wf, done)
+        except WorkflowException as exc:
+            repairs += 1
+            if repairs > MAX_REPAIRS or not _supply_missing(exc):
+                raise
+            continue
+        if not moved:
+            waiting = sorted({t.task_spec.bpmn_id or t.task_spec.name for t in _waiting(wf)})
+            return DriveResult("hung", done, world.steps,
+                               f"waits with nothing to deliver: {waiting or 'no event'}")

@@ -212,6 +212,43 @@ def split_implicit_forks(root: etree._Element, report: Report) -> None:
                    "Draw the split as an explicit gateway.", "warning")
 
 
+_NOT_STARTABLE = {
+    "sequenceFlow", "boundaryEvent", "textAnnotation", "association", "dataObject",
+    "dataObjectReference", "dataStoreReference", "extensionElements", "documentation",
+    "laneSet", "ioSpecification", "property", "dataInputAssociation", "dataOutputAssociation",
+    "multiInstanceLoopCharacteristics", "standardLoopCharacteristics", "incoming", "outgoing",
+    "group", "category",
+}
+
+
+def implicit_subprocess_starts(root: etree._Element, report: Report) -> None:
+    """A subprocess drawn without a start event starts all its nodes that have no incoming flow."""
+    taken = _all_ids(root)
+    for sub in list(root.iter(q("subProcess"), q("transaction"))):
+        if sub.get("triggeredByEvent") == "true" or sub.find(q("startEvent")) is not None:
+            continue
+        targets = {f.get("targetRef") for f in sub.findall(q("sequenceFlow"))}
+        heads = [
+            el for el in sub
+            if isinstance(el.tag, str) and local(el) not in _NOT_STARTABLE and el.get("id")
+            and el.get("id") not in targets and el.get("isForCompensation") != "true"
+            and el.get("triggeredByEvent") != "true"
+        ]
+        if not heads:
+            continue
+        start = etree.Element(q("startEvent"), id=fresh_id(taken, f"{sub.get('id')}_start"))
+        sub.insert(len([c for c in sub if local(c) in {"documentation", "extensionElements",
+                                                       "incoming", "outgoing"}]), start)
+        for head in heads:
+            flow = etree.SubElement(sub, q("sequenceFlow"))
+            flow.set("id", fresh_id(taken, f"{start.get('id')}_to_{head.get('id')}"))
+            flow.set("sourceRef", start.get("id", ""))
+            flow.set("targetRef", head.get("id", ""))
+        report(sub, "subprocess has no start event: it starts at "
+               + ", ".join(f"'{h.get('id')}'" for h in heads),
+               "Draw a start event in the subprocess.", "warning")
+
+
 def iter_processes(root: etree._Element) -> Iterator[etree._Element]:
     """Every process element of a document."""
     yield from root.iter(q("process"))

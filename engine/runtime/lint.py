@@ -88,7 +88,7 @@ def _lint_one_process(process, files, lane_roles, problem):  # type: ignore[no-u
         yield problem(process, "the process has no start event", "Draw a start event.")
     lanes = lane_map(process)
     for task in process.iter(_q("userTask")):
-        props = element_properties(task)
+        props = element_properties(task, files)
         lane = lanes.get(task.get("id", ""), "")
         if lane_roles is not None and not props.get("candidateGroups") and lane not in lane_roles:
             where = f"lane '{lane}'" if lane else "no lane"

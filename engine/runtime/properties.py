@@ -11,6 +11,7 @@ Modeler as attributes (`camunda:candidateGroups`, `camunda:formKey`, `camunda:du
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from lxml import etree
@@ -88,8 +89,22 @@ def _is_limit(text: str) -> bool:
     return True
 
 
-def element_properties(element: etree._Element) -> dict[str, str]:
-    """Every property an element carries, in any dialect, under the engine's key names."""
+def resolve_file(ref: str, files: Mapping[str, bytes]) -> str:
+    """The bundle path a form reference means: itself, or the one file with that base name."""
+    if ref in files:
+        return ref
+    base = ref.replace("\\", "/").rsplit("/", 1)[-1]
+    matches = [name for name in files if name.rsplit("/", 1)[-1] == base]
+    return matches[0] if len(matches) == 1 else ref
+
+
+def element_properties(
+    element: etree._Element, files: Mapping[str, bytes] | None = None
+) -> dict[str, str]:
+    """Every property an element carries, in any dialect, under the engine's key names.
+
+    With `files`, form references are resolved to bundle paths (modellers write base names).
+    """
     props = _vendor_attributes(element)
     ext = _ext(element)
     if ext is not None:
@@ -101,6 +116,10 @@ def element_properties(element: etree._Element) -> dict[str, str]:
     due = props.get("dueDate", "")
     if "allotment" not in props and due and _is_limit(due):
         props["allotment"] = due.strip().upper()
+    if files is not None:
+        for key in ("formJsonSchemaFilename", "formUiSchemaFilename"):
+            if props.get(key):
+                props[key] = resolve_file(props[key], files)
     return props
 
 

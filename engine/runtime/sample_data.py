@@ -61,7 +61,7 @@ def _string(schema: dict[str, Any]) -> str:
         return "test@example.org"
     if schema.get("pattern") == "^[0-9]{12}$":
         return "001234567890"
-    return "x" * max(1, int(schema.get("minLength", 1) or 1))
+    return "1" * max(1, int(schema.get("minLength", 1) or 1))
 
 
 _FIELD_VALUES: dict[str, Any] = {
@@ -70,9 +70,9 @@ _FIELD_VALUES: dict[str, Any] = {
     "integer": 1,
     "double": 1.0,
     "date": "2025-03-04",
-    "string": "x",
-    "textfield": "x",
-    "textarea": "x",
+    "string": "1",
+    "textfield": "1",
+    "textarea": "1",
     "number": 1,
     "checkbox": True,
     "datetime": "2025-03-04T09:00:00+07:00",
@@ -92,7 +92,7 @@ def from_fields(fields: list[dict[str, Any]]) -> dict[str, Any]:
             first = field["values"][0]
             data[key] = first.get("value") if isinstance(first, dict) else first
         else:
-            data[key] = _FIELD_VALUES.get(str(field.get("type", "string")).lower(), "x")
+            data[key] = _FIELD_VALUES.get(str(field.get("type", "string")).lower(), "1")
     return data
 
 
@@ -149,6 +149,9 @@ def condition_defaults(expressions: list[str], known: set[str]) -> dict[str, Any
             tree = ast.parse(text.strip(), mode="eval")
         except (SyntaxError, ValueError):
             continue
+        called = {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call)
+                  and isinstance(n.func, ast.Name)}
+        known = known | called
         for node in ast.walk(tree):
             if isinstance(node, ast.Compare) and isinstance(node.comparators[0], ast.Constant):
                 path = _path(node.left)
@@ -159,3 +162,48 @@ def condition_defaults(expressions: list[str], known: set[str]) -> dict[str, Any
                 if path and path[0] not in known and path[0] not in {"True", "False", "None"}:
                     _put(data, path, True)
     return data
+
+
+def guess_value(name: str, source: str) -> Any:
+    """A value for a variable the code reads but nothing set: iterated -> list, else 1."""
+    try:
+        tree = ast.parse(source.strip() or "0", mode="exec")
+    except (SyntaxError, ValueError):
+        return 1
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.For, ast.comprehension)) and isinstance(node.iter, ast.Name):
+            if node.iter.id == name:
+                return [1, 2]
+        if isinstance(node, ast.Compare) and isinstance(node.left, ast.Name):
+            if node.left.id == name and isinstance(node.comparators[0], ast.Constant):
+                return node.comparators[0].value
+    return 1
+
+
+def condition_candidates(expressions: list[str]) -> dict[str, list[Any]]:
+    """Per top-level name the values conditions test it against, to try in turn in loops."""
+    found: dict[str, list[Any]] = {}
+
+    def add(name: str, value: Any) -> None:
+        values = found.setdefault(name, [])
+        if value not in values:
+            values.append(value)
+
+    for text in expressions:
+        try:
+            tree = ast.parse(text.strip(), mode="eval")
+        except (SyntaxError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Compare) and isinstance(node.left, ast.Name):
+                for comparator in node.comparators:
+                    if isinstance(comparator, ast.Constant):
+                        value = comparator.value
+                        add(node.left.id, value)
+                        if isinstance(value, (int, float)) and not isinstance(value, bool):
+                            add(node.left.id, value + 1)
+                            add(node.left.id, value - 1)
+            elif isinstance(node, ast.Name) and node.id not in {"True", "False", "None"}:
+                add(node.id, True)
+                add(node.id, False)
+    return found

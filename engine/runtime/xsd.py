@@ -16,6 +16,7 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR
 from engine.domain.errors import ModelProblem
 
 MAX_ERRORS = 20
+_UNCHECKED_DMN = {"http://www.omg.org/spec/DMN/20151101", "http://www.omg.org/spec/DMN/20151101/"}
 _FIX = "Open and save the file in a BPMN 2.0 modeller; it does not follow the standard's schema."
 
 
@@ -52,6 +53,16 @@ def validate_dmn(root: etree._Element, file: str) -> list[ModelProblem]:
     """XSD errors of a DMN document, against the schema of its DMN version."""
     namespace = etree.QName(root).namespace or ""
     path = DMN_SCHEMAS.get(namespace)
+    if path is None and namespace in _UNCHECKED_DMN:
+        return [
+            ModelProblem(
+                f"DMN namespace '{namespace}' has no bundled schema: the file is not XSD-checked",
+                file=file,
+                line=root.sourceline,
+                fix="Save the decision in DMN 1.3 to have it checked.",
+                severity="warning",
+            )
+        ]
     if path is None:
         return [
             ModelProblem(

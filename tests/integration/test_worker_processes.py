@@ -111,7 +111,7 @@ def test_four_worker_processes_fire_every_due_timer_exactly_once(
     ctx, codes = due_cases
     workers = [_spawn(settings, batch=5) for _ in range(4)]
     outputs = [w.communicate(timeout=300) for w in workers]
-    for worker, (out, err) in zip(workers, outputs, strict=True):
+    for worker, (_out, err) in zip(workers, outputs, strict=True):
         assert worker.returncode == 0, err
     assert sum(int(out.strip()) for out, _ in outputs) == CASES  # each case claimed once
     assert set(_firings(ctx, codes).values()) == {1}
