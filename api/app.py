@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None, context: Context | None = None)
             "security": [{"bearer": []}],
         },
     )
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Vietnamese stays readable
     app.extensions["motcua"] = context or build_context(settings)
     api = MotcuaApi(app)
     from api.audit.routes import blp as audit

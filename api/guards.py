@@ -1,9 +1,12 @@
-"""Checks every request passes before its route runs: a bearer token, and no NUL characters."""
+"""Checks every request passes before its route runs: a token, no NUL, plain JSON bodies."""
 
 from __future__ import annotations
 
+import json
+from typing import NoReturn
+
 from flask import Flask, current_app, request
-from werkzeug.exceptions import NotFound, UnprocessableEntity
+from werkzeug.exceptions import BadRequest, NotFound, UnprocessableEntity
 
 from api.auth import current_actor
 
@@ -40,7 +43,37 @@ def refuse_nul_characters() -> None:
         raise error
 
 
+def _not_json_constant(name: str) -> NoReturn:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def refuse_unsafe_json() -> None:
+    """400 for bodies Python's parser takes but JSON forbids (NaN, Infinity) or nests too deep.
+
+    Python reads NaN and Infinity, which PostgreSQL's json type then refuses on insert, and
+    raises RecursionError (not a decoding error) on very deep nesting: both would end in a 500.
+    """
+    if not request.is_json:
+        return
+    raw = request.get_data(cache=True)
+    if not raw:
+        return
+    try:
+        json.loads(raw, parse_constant=_not_json_constant)
+    except RecursionError:
+        _bad_json("the JSON body is nested too deeply")
+    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors too
+        _bad_json(f"invalid JSON body: {exc}")
+
+
+def _bad_json(message: str) -> NoReturn:
+    error = BadRequest(message)
+    error.data = {"messages": {"json": [message]}}  # type: ignore[attr-defined]
+    raise error
+
+
 def install_guards(app: Flask) -> None:
     """Register the checks, authentication first."""
     app.before_request(authenticate)
     app.before_request(refuse_nul_characters)
+    app.before_request(refuse_unsafe_json)

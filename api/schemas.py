@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 # Identifiers and filters never hold control characters (PostgreSQL cannot even compare NUL).
 NO_CONTROL_CHARACTERS = validate.Regexp(
-    r"^[^\x00-\x1f\x7f]*$", error="Must not contain control characters."
+    r"^[^\x00-\x1f\x7f]*\Z", error="Must not contain control characters."
 )
 
 

@@ -97,13 +97,14 @@ def fill_history(ctx: Any, total: int, per_case: int = 20) -> None:
 
     from engine.adapters.rows import CaseEventRow, CaseRow
 
+    template_code = long_case(ctx, 6)
     with ctx.uow() as uow:
         version = uow.models.latest("bench_loop_review")
-        template = uow.cases.get_by_code(long_case(ctx, 6))
+        template = uow.cases.get_by_code(template_code)
         assert template is not None and version is not None
         session = uow.session
         base = session.get(CaseRow, template.id)
-        columns = {c.name: getattr(base, c.key) for c in CaseRow.__mapper__.column_attrs}
+        columns = {c.key: getattr(base, c.key) for c in CaseRow.__mapper__.column_attrs}
         for n in range(total // per_case):
             values = dict(columns)
             values.pop("id")
@@ -174,11 +175,16 @@ def main() -> None:
     parser.add_argument("--verify-events", type=int, default=100_000)
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/test")
     args = parser.parse_args()
-    results = []
+    results: list[dict[str, Any]] = []
+
+    def report(result: dict[str, Any]) -> None:
+        results.append(result)
+        print(json.dumps(result, ensure_ascii=False), flush=True)
+
     with tempfile.TemporaryDirectory() as tmp:
         ctx = _context(f"sqlite:///{tmp}/bench.db")
-        results.append(bench_replay(ctx, "SQLite", args.events, args.runs))
-        results.append(bench_verify(ctx, "SQLite", args.verify_events))
+        report(bench_replay(ctx, "SQLite", args.events, args.runs))
+        report(bench_verify(ctx, "SQLite", args.verify_events))
         ctx.db_engine.dispose()
     if args.postgres:
         import psycopg
@@ -188,14 +194,12 @@ def main() -> None:
             conn.execute(f"CREATE SCHEMA {schema}")
         try:
             ctx = _context(f"{args.postgres}?options=-csearch_path%3D{schema}")
-            results.append(bench_replay(ctx, "PostgreSQL", args.events, args.runs))
-            results.append(bench_verify(ctx, "PostgreSQL", args.verify_events))
+            report(bench_replay(ctx, "PostgreSQL", args.events, args.runs))
+            report(bench_verify(ctx, "PostgreSQL", args.verify_events))
             ctx.db_engine.dispose()
         finally:
             with psycopg.connect(args.postgres, autocommit=True) as conn:
                 conn.execute(f"DROP SCHEMA {schema} CASCADE")
-    for result in results:
-        print(json.dumps(result, ensure_ascii=False))
 
 
 if __name__ == "__main__":

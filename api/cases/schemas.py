@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from marshmallow import Schema, fields, validate
 
 from api.schemas import NO_CONTROL_CHARACTERS, PageArgsSchema
@@ -9,6 +11,10 @@ from engine.domain.model import Channel
 from engine.services.cases import UNIT_CODE
 
 CHANNELS = [int(c) for c in Channel]
+# Bounds every database stores and converts to UTC without overflowing (year 1 or 9999 would).
+RECEIVED_RANGE = validate.Range(
+    min=datetime(1900, 1, 1, tzinfo=UTC), max=datetime(9000, 1, 1, tzinfo=UTC)
+)
 
 
 class StartCaseSchema(Schema):
@@ -41,8 +47,8 @@ class CaseQuerySchema(PageArgsSchema):
     procedure_id = fields.String(validate=NO_CONTROL_CHARACTERS)
     unit = fields.String(validate=NO_CONTROL_CHARACTERS)
     channel = fields.Integer(validate=validate.OneOf(CHANNELS))
-    received_from = fields.AwareDateTime(default_timezone=None)
-    received_to = fields.AwareDateTime(default_timezone=None)
+    received_from = fields.AwareDateTime(default_timezone=None, validate=RECEIVED_RANGE)
+    received_to = fields.AwareDateTime(default_timezone=None, validate=RECEIVED_RANGE)
 
 
 class CaseSchema(Schema):

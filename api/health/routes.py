@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 
 from api.auth import public
 from api.context import engine_context
-from engine.services.health import check_database
+from engine.services.health import check_database, schema_revision
 
 blp = Blueprint("health", __name__, url_prefix="/health", description="Health")
 
@@ -19,4 +19,9 @@ blp = Blueprint("health", __name__, url_prefix="/health", description="Health")
 def health() -> tuple[dict[str, Any], int]:
     """Service and database status (no token needed)."""
     ok, detail = check_database(engine_context())
-    return {"status": "ok" if ok else "degraded", "database": detail}, 200 if ok else 503
+    body = {
+        "status": "ok" if ok else "degraded",
+        "database": detail,
+        "schema_revision": schema_revision(engine_context()),
+    }
+    return body, 200 if ok else 503

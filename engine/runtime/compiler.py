@@ -122,23 +122,31 @@ def _parse(
         doc = next((d for d in bpmn_docs + dmn_docs if d.name == file_name), current)
         line = exc.line_number if isinstance(exc.line_number, int) else None
         message = str(exc).splitlines()[0]
-        return None, {}, [
-            ModelProblem(
-                message,
-                file=file_name,
-                line=line or (doc.line_of(element_id) if element_id else None),
-                element_id=element_id,
-                fix=_fix_for(message),
-            )
-        ]
+        return (
+            None,
+            {},
+            [
+                ModelProblem(
+                    message,
+                    file=file_name,
+                    line=line or (doc.line_of(element_id) if element_id else None),
+                    element_id=element_id,
+                    fix=_fix_for(message),
+                )
+            ],
+        )
     except Exception as exc:  # the library raises KeyError/TypeError on some malformed models
-        return None, {}, [
-            ModelProblem(
-                f"the model cannot be parsed: {type(exc).__name__}: {exc}",
-                file=current.name,
-                fix="Check references between elements (messages, errors, called processes).",
-            )
-        ]
+        return (
+            None,
+            {},
+            [
+                ModelProblem(
+                    f"the model cannot be parsed: {type(exc).__name__}: {exc}",
+                    file=current.name,
+                    fix="Check references between elements (messages, errors, called processes).",
+                )
+            ],
+        )
 
 
 def _fix_for(message: str) -> str:

@@ -33,9 +33,7 @@ class _Reporter:
         self.file = file
         self.problems: list[ModelProblem] = []
 
-    def __call__(
-        self, el: etree._Element, message: str, fix: str, severity: str = "error"
-    ) -> None:
+    def __call__(self, el: etree._Element, message: str, fix: str, severity: str = "error") -> None:
         owner = el
         while owner is not None and not owner.get("id"):
             owner = owner.getparent()
@@ -78,19 +76,27 @@ def _translate(text: str, el: etree._Element, what: str, report: _Reporter) -> s
     try:
         return to_python(text)
     except UntranslatableError as exc:
-        report(el, f"{what} '{text.strip()}' cannot be evaluated: {exc}",
-               "Write a simple comparison over case data, e.g. ${amount > 1000}.")
+        report(
+            el,
+            f"{what} '{text.strip()}' cannot be evaluated: {exc}",
+            "Write a simple comparison over case data, e.g. ${amount > 1000}.",
+        )
         return None
 
 
 def _expressions(root: etree._Element, report: _Reporter) -> None:
     for el in root.iter(*(q(t) for t in _EXPRESSION_TAGS)):
         language = (el.get("language") or "").lower()
-        if language not in _PYTHON_LANGUAGES and language not in {"juel", "feel"} and not (
-            language.endswith("juel") or "feel" in language
+        if (
+            language not in _PYTHON_LANGUAGES
+            and language not in {"juel", "feel"}
+            and not (language.endswith("juel") or "feel" in language)
         ):
-            report(el, f"expression language '{language}' is not supported",
-                   "Write the condition as a simple comparison over case data.")
+            report(
+                el,
+                f"expression language '{language}' is not supported",
+                "Write the condition as a simple comparison over case data.",
+            )
             continue
         text = el.text or ""
         if "feel" in language and text.strip() and not is_foreign(text):
@@ -104,8 +110,11 @@ def _expressions(root: etree._Element, report: _Reporter) -> None:
 def _timers(root: etree._Element, report: _Reporter) -> None:
     for definition in root.iter(q("timerEventDefinition")):
         if not any(local(c) in {"timeDate", "timeDuration", "timeCycle"} for c in definition):
-            report(definition, "timer has no date, duration or cycle",
-                   "Set the timer's type and value in the modeller (e.g. duration P3D).")
+            report(
+                definition,
+                "timer has no date, duration or cycle",
+                "Set the timer's type and value in the modeller (e.g. duration P3D).",
+            )
     for el in root.iter(q("timeDate"), q("timeDuration"), q("timeCycle")):
         text = (el.text or "").strip()
         if not text:
@@ -117,8 +126,11 @@ def _timers(root: etree._Element, report: _Reporter) -> None:
                 continue
             text = python
         if local(el) == "timeCycle" and _CRON.match(text) and not text.startswith(("'", '"')):
-            report(el, f"cron cycle '{text}' is not supported",
-                   "Write the cycle in ISO-8601, e.g. R/P1D or R5/PT10M.")
+            report(
+                el,
+                f"cron cycle '{text}' is not supported",
+                "Write the cycle in ISO-8601, e.g. R/P1D or R5/PT10M.",
+            )
             continue
         el.text = normalize_timer_expression(text)
 
@@ -135,15 +147,24 @@ def _services(root: etree._Element, connectors: ConnectorRegistry, report: _Repo
             continue  # a message send; a bare send task throws nothing and just completes
         if not key:
             if kind == "businessRuleTask":
-                report(el, "business rule task names no decision table",
-                       "Set the decision reference (camunda:decisionRef) to a DMN decision id.")
+                report(
+                    el,
+                    "business rule task names no decision table",
+                    "Set the decision reference (camunda:decisionRef) to a DMN decision id.",
+                )
             else:
-                report(el, "service task is bound to no connector and would wait for ever",
-                       "Choose a registered connector (operator, topic or type) in the modeller.")
+                report(
+                    el,
+                    "service task is bound to no connector and would wait for ever",
+                    "Choose a registered connector (operator, topic or type) in the modeller.",
+                )
             continue
         if not connectors.knows(key):
-            report(el, f"service task is bound to '{key}', which is not a registered connector",
-                   "Register the connector in motcua or bind the task to a registered one.")
+            report(
+                el,
+                f"service task is bound to '{key}', which is not a registered connector",
+                "Register the connector in motcua or bind the task to a registered one.",
+            )
             continue
         existing = el.find(f"{q('extensionElements')}/{{{SPIFF}}}serviceTaskOperator")
         if existing is None:
@@ -161,8 +182,11 @@ def _business_rules(root: etree._Element, report: _Reporter) -> None:
         ref = _vendor(el, "decisionRef")
         if ref and el.find(f".//{{{SPIFF}}}calledDecisionId") is None:
             if is_foreign(ref):
-                report(el, f"decision reference '{ref}' is an expression",
-                       "Name the decision id literally.")
+                report(
+                    el,
+                    f"decision reference '{ref}' is an expression",
+                    "Name the decision id literally.",
+                )
                 continue
             _spiff(el, "calledDecisionId", ref)
             el.set(f"{{{MOTCUA}}}decisionResult", _vendor(el, "mapDecisionResult") or "resultList")
@@ -174,14 +198,23 @@ def _scripts(root: etree._Element, report: _Reporter) -> None:
     for el in root.iter(q("scriptTask")):
         fmt = (el.get("scriptFormat") or "").strip().lower()
         if fmt not in _PYTHON_LANGUAGES:
-            report(el, f"script language '{fmt}' is not supported",
-                   "Rewrite the script in Python (the restricted subset), or use a connector.")
+            report(
+                el,
+                f"script language '{fmt}' is not supported",
+                "Rewrite the script in Python (the restricted subset), or use a connector.",
+            )
         elif _vendor(el, "resource"):
-            report(el, "external script resources are not supported",
-                   "Put the script's text in the task itself.")
+            report(
+                el,
+                "external script resources are not supported",
+                "Put the script's text in the task itself.",
+            )
         if _vendor(el, "resultVariable"):
-            report(el, "a script result variable is not supported",
-                   "Assign the variable inside the script.")
+            report(
+                el,
+                "a script result variable is not supported",
+                "Assign the variable inside the script.",
+            )
 
 
 def _multi_instance(root: etree._Element, report: _Reporter) -> None:
@@ -199,8 +232,11 @@ def _multi_instance(root: etree._Element, report: _Reporter) -> None:
             if is_foreign(collection):
                 collection = _translate(collection, mi, "collection", report) or ""
             if not collection.isidentifier():
-                report(mi, f"multi-instance collection '{collection}' is not a variable name",
-                       "Name the list variable directly.")
+                report(
+                    mi,
+                    f"multi-instance collection '{collection}' is not a variable name",
+                    "Name the list variable directly.",
+                )
                 continue
             ref = etree.Element(q("loopDataInputRef"))
             ref.text = collection
@@ -209,14 +245,20 @@ def _multi_instance(root: etree._Element, report: _Reporter) -> None:
                 item = etree.Element(q("inputDataItem"), id=f"{element}_item", name=element)
                 mi.insert(1, item)
         elif not (has_card or has_input):
-            report(mi, "multi-instance activity has neither a cardinality nor a collection",
-                   "Set the loop cardinality or the collection to iterate over.")
+            report(
+                mi,
+                "multi-instance activity has neither a cardinality nor a collection",
+                "Set the loop cardinality or the collection to iterate over.",
+            )
 
 
 def _mapping_value(param: etree._Element, report: _Reporter) -> str | None:
     if any(isinstance(c.tag, str) for c in param):
-        report(param, f"input/output parameter '{param.get('name')}' uses a list, map or script",
-               "Use a plain value or a simple ${...} expression.")
+        report(
+            param,
+            f"input/output parameter '{param.get('name')}' uses a list, map or script",
+            "Use a plain value or a simple ${...} expression.",
+        )
         return None
     text = (param.text or "").strip()
     if is_foreign(text):
@@ -245,8 +287,12 @@ def _listeners(root: etree._Element, report: _Reporter) -> None:
     for ns in (CAMUNDA, FLOWABLE):
         for tag in ("executionListener", "taskListener"):
             for el in root.iter(f"{{{ns}}}{tag}"):
-                report(el, f"{tag} is ignored: the engine runs no listener code",
-                       "Model the side effect as a service or script task.", "warning")
+                report(
+                    el,
+                    f"{tag} is ignored: the engine runs no listener code",
+                    "Model the side effect as a service or script task.",
+                    "warning",
+                )
 
 
 def normalize(

@@ -103,7 +103,7 @@ def _translate_table(doc_name: str, decision: etree._Element) -> list[ModelProbl
                     file=doc_name,
                     line=text_el.sourceline,
                     element_id=el.get("id", ""),
-                    fix="Use simple tests: values, comparisons, ranges [a..b], lists \"a\",\"b\".",
+                    fix='Use simple tests: values, comparisons, ranges [a..b], lists "a","b".',
                 )
             )
     return problems
@@ -207,6 +207,20 @@ def _chain_before(task: etree._Element, decision: str, taken: set[str]) -> None:
     link.set("targetRef", task.get("id", ""))
 
 
+def _requirement_order(decision: str, requires: dict[str, list[str]]) -> list[str]:
+    """The decisions `decision` needs, deepest first, each once (cycles ignored)."""
+    order: list[str] = []
+
+    def visit(current: str, seen: tuple[str, ...]) -> None:
+        for req in requires.get(current, []):
+            if req not in seen and req not in order:
+                visit(req, (*seen, current))
+                order.append(req)
+
+    visit(decision, ())
+    return order
+
+
 def wire_business_rules(
     root: etree._Element,
     requires: dict[str, list[str]],
@@ -219,15 +233,7 @@ def wire_business_rules(
         if called is None:
             continue
         decision = (called.text or "").strip()
-        order: list[str] = []
-
-        def visit(d: str, seen: tuple[str, ...] = ()) -> None:
-            for req in requires.get(d, []):
-                if req not in seen and req not in order:
-                    visit(req, (*seen, d))
-                    order.append(req)
-
-        visit(decision)
+        order = _requirement_order(decision, requires)
         for required in order:
             _chain_before(task, required, taken)
         variable = task.get(f"{{{MOTCUA}}}resultVariable")

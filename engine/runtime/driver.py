@@ -14,18 +14,17 @@ import re
 import signal
 import threading
 import time
-from collections.abc import Iterator
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from SpiffWorkflow.bpmn.util.event import BpmnEvent
+from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
-from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.task import Task
@@ -34,9 +33,9 @@ from SpiffWorkflow.util.task import TaskState
 from engine.runtime import sample_data
 from engine.runtime.connectors import ConnectorRegistry, make_connected_engine
 from engine.runtime.instance import LoadedModel
-from engine.runtime.timer_clock import engine_clock
+from engine.runtime.timekeeping import RuntimeEnv
 
-START = datetime(2025, 3, 3, 1, 0, tzinfo=timezone.utc)
+START = datetime(2025, 3, 3, 1, 0, tzinfo=UTC)
 MAX_REPAIRS = 10
 LOOP_PATIENCE = 3
 _MISSING = re.compile(r"name '(\w+)' is not defined|KeyError: '(\w+)'")
@@ -114,6 +113,20 @@ def _conditions(model: LoadedModel) -> list[str]:
     return texts
 
 
+def _timer_inputs(model: LoadedModel) -> dict[str, Any]:
+    """Variables a timer reads as its whole value (e.g. ${reservationTime}): an ISO date."""
+    found: dict[str, Any] = {}
+    for spec in [model.spec, *model.subprocess_specs.values()]:
+        for task_spec in spec.task_specs.values():
+            definition = getattr(task_spec, "event_definition", None)
+            for item in getattr(definition, "event_definitions", [definition]):
+                expression = getattr(item, "expression", None)
+                if isinstance(item, TimerEventDefinition) and isinstance(expression, str):
+                    if expression.strip().isidentifier():
+                        found[expression.strip()] = (START + timedelta(days=1)).isoformat()
+    return found
+
+
 def _form_data(world: _World, element_id: str) -> dict[str, Any]:
     info = world.model.element(element_id)
     props = info.get("properties") or {}
@@ -125,8 +138,13 @@ def _form_data(world: _World, element_id: str) -> dict[str, Any]:
         return sample_data.from_fields(info["form_fields"])
     form_key = str(props.get("formKey") or props.get("formRef") or "")
     for name, content in world.files.items():
-        if name.endswith(".form") and form_key and (
-            name.rsplit("/", 1)[-1] in form_key or form_key in content.decode("utf-8", "replace")
+        if (
+            name.endswith(".form")
+            and form_key
+            and (
+                name.rsplit("/", 1)[-1] in form_key
+                or form_key in content.decode("utf-8", "replace")
+            )
         ):
             return sample_data.from_camunda_form(json.loads(content))
     return {}
@@ -293,7 +311,7 @@ def drive(
     registry = connectors or ConnectorRegistry(accept_any=True)
     world = _World(model, files, registry, max_steps, time.monotonic() + max_seconds)
     done: list[str] = []
-    with engine_clock(lambda: world.now):
+    with RuntimeEnv(now=lambda: world.now).active():
         try:
             with time_bound(max_seconds + 1):
                 return _drive(world, model, registry, done)
@@ -301,19 +319,23 @@ def drive(
             return DriveResult("hung", done, world.steps, str(exc))
         except Exception as exc:  # the model failed at run time: reported, never raised
             cause = exc.__cause__ or exc
-            return DriveResult("failed", done, world.steps, f"{type(cause).__name__}: {cause}"[:300])
+            return DriveResult(
+                "failed", done, world.steps, f"{type(cause).__name__}: {cause}"[:300]
+            )
 
 
 def _drive(
     world: _World, model: LoadedModel, registry: ConnectorRegistry, done: list[str]
 ) -> DriveResult:
-    wf = BpmnWorkflow(model.spec, model.subprocess_specs,
-                      script_engine=make_connected_engine(registry))
+    wf = BpmnWorkflow(
+        model.spec, model.subprocess_specs, script_engine=make_connected_engine(registry)
+    )
     start = wf.get_next_task(state=TaskState.READY)
     conditions = _conditions(model)
     world.candidates = sample_data.condition_candidates(conditions)
     if start is not None:
         start.data.update(sample_data.condition_defaults(conditions, set()))
+        start.data.update(_timer_inputs(model))
     repairs = 0
     while True:
         try:
@@ -328,5 +350,6 @@ def _drive(
             continue
         if not moved:
             waiting = sorted({t.task_spec.bpmn_id or t.task_spec.name for t in _waiting(wf)})
-            return DriveResult("hung", done, world.steps,
-                               f"waits with nothing to deliver: {waiting or 'no event'}")
+            return DriveResult(
+                "hung", done, world.steps, f"waits with nothing to deliver: {waiting or 'no event'}"
+            )

@@ -10,8 +10,6 @@ from collections.abc import Callable, Iterator
 
 from lxml import etree
 
-from engine.domain.errors import ModelProblem
-
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 INTERNAL_IDS = {"Start", "End", "Root"}
@@ -53,8 +51,12 @@ def name_flows(root: etree._Element, report: Report) -> None:
             continue
         base = f"Flow_{flow.get('sourceRef', 'x')}_to_{flow.get('targetRef', 'x')}"
         flow.set("id", fresh_id(taken, base))
-        report(flow, f"sequence flow without an id was given the id '{flow.get('id')}'",
-               "Redraw or save the flow in the modeller so it has an id of its own.", "warning")
+        report(
+            flow,
+            f"sequence flow without an id was given the id '{flow.get('id')}'",
+            "Redraw or save the flow in the modeller so it has an id of its own.",
+            "warning",
+        )
 
 
 def rename_internal_ids(root: etree._Element, report: Report) -> None:
@@ -68,8 +70,12 @@ def rename_internal_ids(root: etree._Element, report: Report) -> None:
         if old in INTERNAL_IDS or old.endswith(".EndJoin"):
             renames[old] = fresh_id(taken, f"{old.replace('.', '_')}_element")
             el.set("id", renames[old])
-            report(el, f"element id '{old}' is reserved by the engine; it runs as '{renames[old]}'",
-                   "Rename the element's id in the modeller (e.g. 'start_request').", "warning")
+            report(
+                el,
+                f"element id '{old}' is reserved by the engine; it runs as '{renames[old]}'",
+                "Rename the element's id in the modeller (e.g. 'start_request').",
+                "warning",
+            )
     if not renames:
         return
     for el in root.iter():
@@ -88,8 +94,12 @@ def drop_data_stores(root: etree._Element, report: Report) -> None:
     for el in list(root.iter(q("dataStoreReference"), q("dataStore"))):
         store_refs.add(el.get("id", ""))
         if local(el) == "dataStoreReference":
-            report(el, "data store reference is documentation only and is ignored",
-                   "None needed; the engine keeps case data itself.", "warning")
+            report(
+                el,
+                "data store reference is documentation only and is ignored",
+                "None needed; the engine keeps case data itself.",
+                "warning",
+            )
     if not store_refs:
         return
     for assoc in list(root.iter(q("dataInputAssociation"), q("dataOutputAssociation"))):
@@ -121,8 +131,9 @@ def _set_condition(flow: etree._Element, text: str) -> None:
         cond = etree.SubElement(flow, q("conditionExpression"))
         cond.set(f"{{{XSI}}}type", "bpmn:tFormalExpression")
         flow.remove(cond)
-        flow.insert(len([c for c in flow if local(c) in {"documentation", "extensionElements"}]),
-                    cond)
+        flow.insert(
+            len([c for c in flow if local(c) in {"documentation", "extensionElements"}]), cond
+        )
     cond.text = text
 
 
@@ -138,15 +149,21 @@ def unconditioned_gateway_flows(root: etree._Element, report: Report) -> None:
         for gw in process:
             if local(gw) not in GATEWAYS:
                 continue
-            flows = [f for f in outgoing.get(gw.get("id", ""), []) if f.get("id") != gw.get("default")]
+            flows = [
+                f for f in outgoing.get(gw.get("id", ""), []) if f.get("id") != gw.get("default")
+            ]
             plain = [f for f in flows if _condition(f) is None]
             if len(flows) + (1 if gw.get("default") else 0) < 2 or not plain:
                 continue
             if local(gw) == "inclusiveGateway":
                 for flow in plain:
                     _set_condition(flow, "True")
-                    report(flow, "flow leaving an inclusive gateway has no condition: always taken",
-                           "Add a condition, or make it the gateway's default flow.", "warning")
+                    report(
+                        flow,
+                        "flow leaving an inclusive gateway has no condition: always taken",
+                        "Add a condition, or make it the gateway's default flow.",
+                        "warning",
+                    )
                 continue
             _order_exclusive(gw, flows, plain[0], report)
 
@@ -161,9 +178,13 @@ def _order_exclusive(
         text = (cond.text or "").strip() if cond is not None else ""
         if reached_plain:
             _set_condition(flow, "False")
-            report(flow, f"flow is never taken: flow '{first_plain.get('id')}' before it has no "
-                   "condition and is always chosen first", "Add conditions or reorder the flows.",
-                   "warning")
+            report(
+                flow,
+                f"flow is never taken: flow '{first_plain.get('id')}' before it has no "
+                "condition and is always chosen first",
+                "Add conditions or reorder the flows.",
+                "warning",
+            )
             continue
         if flow is first_plain:
             reached_plain = True
@@ -171,9 +192,13 @@ def _order_exclusive(
                 _set_condition(flow, "not (" + " or ".join(earlier) + ")" if earlier else "True")
             else:
                 gw.set("default", flow.get("id", ""))
-            report(flow, "flow leaving an exclusive gateway has no condition: taken when no earlier "
-                   "flow's condition holds (as in Camunda)",
-                   "Mark it as the gateway's default flow in the modeller.", "warning")
+            report(
+                flow,
+                "flow leaving an exclusive gateway has no condition: taken when no earlier "
+                "flow's condition holds (as in Camunda)",
+                "Mark it as the gateway's default flow in the modeller.",
+                "warning",
+            )
             continue
         if earlier and cond is not None:
             cond.text = f"({text}) and not (" + " or ".join(earlier) + ")"
@@ -207,17 +232,36 @@ def split_implicit_forks(root: etree._Element, report: Report) -> None:
                         _set_condition(flow, "True")
             if el.get("default"):
                 del el.attrib["default"]
-            report(el, f"activity with {len(flows)} outgoing flows forks them "
-                   f"({'conditionally' if conditioned else 'in parallel'})",
-                   "Draw the split as an explicit gateway.", "warning")
+            report(
+                el,
+                f"activity with {len(flows)} outgoing flows forks them "
+                f"({'conditionally' if conditioned else 'in parallel'})",
+                "Draw the split as an explicit gateway.",
+                "warning",
+            )
 
 
 _NOT_STARTABLE = {
-    "sequenceFlow", "boundaryEvent", "textAnnotation", "association", "dataObject",
-    "dataObjectReference", "dataStoreReference", "extensionElements", "documentation",
-    "laneSet", "ioSpecification", "property", "dataInputAssociation", "dataOutputAssociation",
-    "multiInstanceLoopCharacteristics", "standardLoopCharacteristics", "incoming", "outgoing",
-    "group", "category",
+    "sequenceFlow",
+    "boundaryEvent",
+    "textAnnotation",
+    "association",
+    "dataObject",
+    "dataObjectReference",
+    "dataStoreReference",
+    "extensionElements",
+    "documentation",
+    "laneSet",
+    "ioSpecification",
+    "property",
+    "dataInputAssociation",
+    "dataOutputAssociation",
+    "multiInstanceLoopCharacteristics",
+    "standardLoopCharacteristics",
+    "incoming",
+    "outgoing",
+    "group",
+    "category",
 }
 
 
@@ -229,24 +273,40 @@ def implicit_subprocess_starts(root: etree._Element, report: Report) -> None:
             continue
         targets = {f.get("targetRef") for f in sub.findall(q("sequenceFlow"))}
         heads = [
-            el for el in sub
-            if isinstance(el.tag, str) and local(el) not in _NOT_STARTABLE and el.get("id")
-            and el.get("id") not in targets and el.get("isForCompensation") != "true"
+            el
+            for el in sub
+            if isinstance(el.tag, str)
+            and local(el) not in _NOT_STARTABLE
+            and el.get("id")
+            and el.get("id") not in targets
+            and el.get("isForCompensation") != "true"
             and el.get("triggeredByEvent") != "true"
         ]
         if not heads:
             continue
         start = etree.Element(q("startEvent"), id=fresh_id(taken, f"{sub.get('id')}_start"))
-        sub.insert(len([c for c in sub if local(c) in {"documentation", "extensionElements",
-                                                       "incoming", "outgoing"}]), start)
+        sub.insert(
+            len(
+                [
+                    c
+                    for c in sub
+                    if local(c) in {"documentation", "extensionElements", "incoming", "outgoing"}
+                ]
+            ),
+            start,
+        )
         for head in heads:
             flow = etree.SubElement(sub, q("sequenceFlow"))
             flow.set("id", fresh_id(taken, f"{start.get('id')}_to_{head.get('id')}"))
             flow.set("sourceRef", start.get("id", ""))
             flow.set("targetRef", head.get("id", ""))
-        report(sub, "subprocess has no start event: it starts at "
-               + ", ".join(f"'{h.get('id')}'" for h in heads),
-               "Draw a start event in the subprocess.", "warning")
+        report(
+            sub,
+            "subprocess has no start event: it starts at "
+            + ", ".join(f"'{h.get('id')}'" for h in heads),
+            "Draw a start event in the subprocess.",
+            "warning",
+        )
 
 
 def iter_processes(root: etree._Element) -> Iterator[etree._Element]:

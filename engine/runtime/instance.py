@@ -20,10 +20,10 @@ from SpiffWorkflow.util.task import TaskState
 from engine.domain.errors import ConflictError, ScriptFailedError
 from engine.runtime.scripting import ScriptError, make_script_engine
 from engine.runtime.serializer import StateCodec
-from engine.runtime.timekeeping import RuntimeEnv, current_now
+from engine.runtime.timekeeping import RuntimeEnv, wall_now
 
 _CODEC = StateCodec()
-WALL_CLOCK = RuntimeEnv(now=current_now)
+WALL_CLOCK = RuntimeEnv(now=wall_now)
 MAX_TIMER_ROUNDS = 1000
 
 
@@ -220,48 +220,92 @@ class Instance:
 
 
 def prune_finished_history(workflow: BpmnWorkflow) -> int:
-    """Drop COMPLETED links of the task tree that nothing can look back at; return how many.
+    """Drop finished parts of the task tree that nothing can look back at; return how many.
 
     SpiffWorkflow keeps every executed task, so a case that loops grows with every round and each
     command pays to load it again. The case's history lives in our own event chain, so the engine
-    state only needs what can still influence execution. A task is dropped (its only child taking
-    its place under its parent) when it is COMPLETED, has exactly one child and that child is also
-    COMPLETED, is not the root or the workflow's last task, runs no subprocess, and is not a split
-    that a join searches for among its ancestors. Waiting joins see their immediate parents, which
-    are never dropped, so gateway semantics are unchanged.
+    state only needs what can still influence execution:
+
+    * dead branches: a finished (completed or cancelled) subtree that holds no unfinished task,
+      no running subprocess and not the workflow's last task is removed whole (the cancelled
+      twin of a parallel join, a boundary event that did not fire, a finished side path);
+    * finished links of the live path: a COMPLETED task with exactly one child, itself
+      COMPLETED, gives its place under its parent to that child, unless it is a split that a
+      join searches for among its ancestors.
+
+    Waiting joins see their incoming tasks, which are unfinished or their immediate parents, and
+    are never dropped, so gateway semantics are unchanged. A completed workflow is left as is.
     """
+    if workflow.is_completed():
+        return 0
     removed = 0
     for wf in [workflow, *workflow.subprocesses.values()]:
-        protected = _join_split_names(wf)
-        last = wf.last_task.id if wf.last_task is not None else None
-        for task in list(wf.tasks.values()):
-            if (
-                task.state != TaskState.COMPLETED
-                or task.parent is None
-                or len(task._children) != 1
-                or task.id == last
-                or task.id in workflow.subprocesses
-                or task.task_spec.name in protected
-            ):
-                continue
-            child = wf.tasks.get(task._children[0])
-            if child is None or child.state != TaskState.COMPLETED:
-                continue
-            parent = task.parent
-            parent._children = [child.id if c == task.id else c for c in parent._children]
-            child._parent = parent.id
-            del wf.tasks[task.id]
+        removed += _drop_dead_branches(wf, set(workflow.subprocesses))
+        removed += _compress_chains(wf, set(workflow.subprocesses))
+    return removed
+
+
+def _drop_dead_branches(wf: Any, running: set[UUID]) -> int:
+    keep: set[UUID] = set()
+    anchors = [t for t in wf.tasks.values() if not t.has_state(TaskState.FINISHED_MASK)]
+    anchors += [wf.tasks[i] for i in running if i in wf.tasks]
+    if wf.last_task is not None and wf.last_task.id in wf.tasks:
+        anchors.append(wf.last_task)
+    for task in anchors:
+        node = task
+        while node is not None and node.id not in keep:
+            keep.add(node.id)
+            node = node.parent
+    removed = 0
+    for task in list(wf.tasks.values()):
+        parent = task.parent
+        if task.id in keep or parent is None or parent.id not in keep or task.id not in wf.tasks:
+            continue
+        parent._children = [c for c in parent._children if c != task.id]
+        stack = [task]
+        while stack:
+            node = stack.pop()
+            stack.extend(c for c in (wf.tasks.get(i) for i in node._children) if c is not None)
+            del wf.tasks[node.id]
             removed += 1
     return removed
 
 
-def _join_split_names(wf: BpmnWorkflow) -> set[str]:
-    names = set()
-    for spec in wf.spec.task_specs.values():
-        split = getattr(spec, "split_task", None)
-        if split:
-            names.add(split)
-    return names
+def _compress_chains(wf: Any, running: set[UUID]) -> int:
+    protected = _pending_splits(wf)
+    last = wf.last_task.id if wf.last_task is not None else None
+    removed = 0
+    for task in list(wf.tasks.values()):
+        if (
+            task.state != TaskState.COMPLETED
+            or task.parent is None
+            or len(task._children) != 1
+            or task.id == last
+            or task.id in running
+            or task.id in protected
+        ):
+            continue
+        child = wf.tasks.get(task._children[0])
+        if child is None or child.state != TaskState.COMPLETED:
+            continue
+        parent = task.parent
+        parent._children = [child.id if c == task.id else c for c in parent._children]
+        child._parent = parent.id
+        del wf.tasks[task.id]
+        removed += 1
+    return removed
+
+
+def _pending_splits(wf: Any) -> set[UUID]:
+    """The split tasks that unfinished joins will look for among their ancestors."""
+    ids: set[UUID] = set()
+    for task in wf.tasks.values():
+        split = getattr(task.task_spec, "split_task", None)
+        if split and not task.has_state(TaskState.FINISHED_MASK):
+            found = task.find_ancestor(split)
+            if found is not None:
+                ids.add(found.id)
+    return ids
 
 
 def _script_failure(exc: WorkflowException) -> ScriptFailedError:

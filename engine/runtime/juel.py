@@ -49,9 +49,9 @@ class UntranslatableError(ValueError):
 def is_foreign(text: str) -> bool:
     """True when the text is JUEL (`${..}`, `#{..}`) or FEEL (`=..`) rather than Python."""
     stripped = text.strip()
-    return (
-        stripped.startswith(("${", "#{")) and stripped.endswith("}")
-    ) or (stripped.startswith("=") and not stripped.startswith("=="))
+    return (stripped.startswith(("${", "#{")) and stripped.endswith("}")) or (
+        stripped.startswith("=") and not stripped.startswith("==")
+    )
 
 
 def _body(text: str) -> tuple[str, bool]:
@@ -86,6 +86,8 @@ def _translate_tokens(tokens: list[tuple[str, str]], feel: bool) -> str:
         if kind == "name":
             lowered = value.lower() if value.lower() in _LITERALS else value
             if prev == ("op", "."):
+                if nxt == ("op", "("):
+                    raise UntranslatableError(f"method call '.{value}(...)'")
                 out.append(f"[{value!r}]")
                 continue
             if value in _FORBIDDEN_NAMES or value.startswith("_"):

@@ -26,8 +26,18 @@ UNSUPPORTED = {
     "adHocSubProcess": "ad hoc subprocesses are not supported",
 }
 _NOT_FLOW = {
-    "sequenceFlow", "lane", "laneSet", "dataObject", "dataObjectReference", "textAnnotation",
-    "association", "group", "boundaryEvent", "dataInput", "dataOutput", "ioSpecification",
+    "sequenceFlow",
+    "lane",
+    "laneSet",
+    "dataObject",
+    "dataObjectReference",
+    "textAnnotation",
+    "association",
+    "group",
+    "boundaryEvent",
+    "dataInput",
+    "dataOutput",
+    "ioSpecification",
 }
 Problem = Callable[..., ModelProblem]
 
@@ -124,7 +134,10 @@ def _lint_one_process(process, files, lane_roles, problem):  # type: ignore[no-u
             if len(outgoing) < 2:
                 continue
             for flow in outgoing:
-                if flow.get("id") != gw.get("default") and flow.find(_q("conditionExpression")) is None:
+                if (
+                    flow.get("id") != gw.get("default")
+                    and flow.find(_q("conditionExpression")) is None
+                ):
                     yield problem(
                         flow,
                         f"flow leaving gateway '{gw.get('id')}' has no condition and is not the default",

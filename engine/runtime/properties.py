@@ -136,10 +136,10 @@ def form_fields(element: etree._Element) -> list[dict[str, Any]]:
                 for v in field
                 if isinstance(v.tag, str) and etree.QName(v).localname == "value"
             ]
-            required = any(
-                c.get("name") == "required"
-                for c in field.iter(f"{{{ns}}}constraint")
-            ) or field.get("required") == "true"
+            required = (
+                any(c.get("name") == "required" for c in field.iter(f"{{{ns}}}constraint"))
+                or field.get("required") == "true"
+            )
             fields.append(
                 {
                     "id": field.get("id", ""),

@@ -149,8 +149,11 @@ def condition_defaults(expressions: list[str], known: set[str]) -> dict[str, Any
             tree = ast.parse(text.strip(), mode="eval")
         except (SyntaxError, ValueError):
             continue
-        called = {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call)
-                  and isinstance(n.func, ast.Name)}
+        called = {
+            n.func.id
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+        }
         known = known | called
         for node in ast.walk(tree):
             if isinstance(node, ast.Compare) and isinstance(node.comparators[0], ast.Constant):

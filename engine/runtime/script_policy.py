@@ -98,6 +98,9 @@ class Policy(RestrictingNodeTransformer):
 
     def error(self, node: ast.AST, info: str) -> None:
         line, col = getattr(node, "lineno", None), getattr(node, "col_offset", None)
+        if isinstance(node, ast.Attribute) and node.end_col_offset is not None:
+            # Point at the attribute name, not at the start of the expression it hangs off.
+            line, col = node.end_lineno, node.end_col_offset - len(node.attr)
         where = f"line {line}" + (f", column {col + 1}" if col is not None else "")
         self.errors.append(f"{where}: {info}")
 

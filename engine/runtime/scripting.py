@@ -18,13 +18,14 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScript
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from engine.runtime.script_budget import run_with_budget
+from engine.runtime.script_data import DATA_SCALARS, check_data, check_render
 from engine.runtime.script_errors import (
     ScriptError,
     ScriptLimitError,
     ScriptSecurityError,
     ScriptTimeoutError,
 )
-from engine.runtime.script_guard import GUARDS, check_data, check_render
+from engine.runtime.script_guard import GUARDS
 from engine.runtime.script_policy import FILENAME, Policy
 
 __all__ = [
@@ -123,7 +124,8 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[mis
     def _scope(self, context: Mapping[str, Any], external: Mapping[str, Any]) -> dict[str, Any]:
         # Task data comes from users: only plain data may reach model code, never a callable.
         check_data(context, "task data field")
-        check_data(external, "task data field")
+        if external:
+            check_data(external, "task data field")
         # Guards go last: task data must never replace them.
         return {**self.globals, **external, **context, **GUARDS}
 
@@ -137,7 +139,8 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[mis
         code = compile_code(expression, "eval")
         scope = self._scope(context, external_context or {})
         value = self._run(eval, code, scope)
-        check_data({"value": value}, "the expression's")
+        if type(value) not in DATA_SCALARS:
+            check_data({"value": value}, "the expression's")
         return value
 
     def execute(

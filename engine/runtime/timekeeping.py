@@ -89,6 +89,11 @@ _CURRENT: contextvars.ContextVar[RuntimeEnv | None] = contextvars.ContextVar(
 )
 
 
+def wall_now() -> datetime:
+    """The wall clock (UTC), for runs outside any service command."""
+    return datetime.now(UTC)
+
+
 def current_now() -> datetime:
     """The running command's time, or the wall clock outside a command (always aware, UTC)."""
     env = _CURRENT.get()

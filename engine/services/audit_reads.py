@@ -63,7 +63,7 @@ def case_as_of(
             details=[divergence],
         )
     record_access(ctx, actor, "as_of", code, {"seq": seq, "at": at.isoformat() if at else None})
-    return AsOf(code, seq, at, result.replayed, result.legal_clock, result.seconds)
+    return AsOf(code, seq, at, result.replayed, result.replayed.legal_clock, result.seconds)
 
 
 def tracking_slip(ctx: Context, actor: Actor, code: str) -> TrackingSlip:

@@ -19,7 +19,7 @@ from engine.services.access import READ_ALL_ROLES, visible_case
 from engine.services.context import Context
 from engine.services.recording import CaseRecorder
 
-UNIT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
+UNIT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}\Z")
 APPLICANT_FIELDS = ("full_name", "personal_id", "address", "phone", "email")
 
 

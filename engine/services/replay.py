@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -65,7 +65,6 @@ class ReplayResult:
     replayed: CaseState | None
     stored: CaseState | None
     seconds: float
-    legal_clock: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -266,28 +265,7 @@ def replay(ctx: Context, recorded: Recorded, until_seq: int | None = None) -> Re
         replayed=replayed,
         stored=stored,
         seconds=time.perf_counter() - started,
-        legal_clock=legal_clock(recorded.events, through),
     )
-
-
-def legal_clock(events: list[CaseEvent], through_seq: int) -> dict[str, Any]:
-    """The legal clock as the history records it up to `through_seq`: appointment and pauses."""
-    intervals: list[dict[str, Any]] = []
-    appointment: str | None = None
-    for event in events:
-        if event.seq > through_seq:
-            break
-        if event.type in ("appointment_set", "appointment_changed"):
-            appointment = event.payload.get("appointment_at") or appointment
-        elif event.type == "clock_paused":
-            intervals.append({"from": event.at.isoformat(), "to": None, "payload": event.payload})
-        elif event.type == "clock_resumed" and intervals and intervals[-1]["to"] is None:
-            intervals[-1]["to"] = event.at.isoformat()
-    return {
-        "appointment_at": appointment,
-        "paused": bool(intervals) and intervals[-1]["to"] is None,
-        "paused_intervals": intervals,
-    }
 
 
 def target_seq(events: list[CaseEvent], seq: int | None, at: datetime | None) -> int:

@@ -76,6 +76,7 @@ class CaseState:
     next_due_at: datetime | None
     data: dict[str, Any]
     open_tasks: tuple[TaskHolder, ...]
+    legal_clock: dict[str, Any]
 
     def comparable(self) -> dict[str, Any]:
         """The fields replay compares, in the order a divergence is looked for."""
@@ -95,6 +96,7 @@ class CaseState:
                 }
                 for t in self.open_tasks
             },
+            "legal_clock": self.legal_clock,
             "data": self.data,
         }
 
@@ -111,6 +113,7 @@ class CaseState:
             "returned_at": _iso(self.returned_at),
             "next_due_at": _iso(self.next_due_at),
             "open_tasks": [t.as_dict() for t in self.open_tasks],
+            "legal_clock": self.legal_clock,
             "data": self.data,
         }
 
@@ -156,7 +159,32 @@ def state_of(
         next_due_at=case.next_due_at,
         data=case.data or {},
         open_tasks=holders,
+        legal_clock=legal_clock_of(case),
     )
+
+
+SLA_FIELDS = (
+    "sla_state",
+    "sla_next_at",
+    "supplement_count",
+    "reappointments",
+    "paused_hours",
+    "on_time",
+)
+
+
+def legal_clock_of(case: Case) -> dict[str, Any]:
+    """The case's legal clock (intervals, milestones, SLA state) as JSON, for people and replay.
+
+    The worker's incident counter is left out: it is operations, not the clock.
+    """
+    clock = {
+        k: v for k, v in (getattr(case, "legal_clock", None) or {}).items() if k != "incidents"
+    }
+    for name in SLA_FIELDS:
+        if hasattr(case, name):
+            clock[name] = _jsonable(getattr(case, name))
+    return clock
 
 
 def compare_states(stored: CaseState, replayed: CaseState, last: CaseEvent) -> Divergence | None:

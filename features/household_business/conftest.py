@@ -133,12 +133,6 @@ def worker_runs(
     run_once(ctx)
 
 
-def _open_tasks(world: World, user: str) -> list[dict[str, Any]]:
-    response = world.client.get("/tasks", query_string={"scope": "units"}, headers=world.as_(user))
-    assert response.status_code == 200, response.get_json()
-    return [t for t in response.get_json()["items"] if t["case_code"] == world.case_code]
-
-
 @then(parsers.parse('no task "{element_id}" is open for the case'))
 def no_such_task(world: World, element_id: str) -> None:
     open_ids = [t["element_id"] for t in world.case()["open_tasks"]]
@@ -155,7 +149,7 @@ def can_act(world: World, user: str, element_id: str) -> None:
     assert body["can_act"] is True, body
 
 
-@then(parsers.parse('the open tasks of the case are {names}'))
+@then(parsers.parse("the open tasks of the case are {names}"))
 def open_tasks_are(world: World, names: str) -> None:
     expected = sorted(n.strip().strip('"') for n in names.replace(" and ", ",").split(","))
     assert sorted(t["element_id"] for t in world.case()["open_tasks"]) == expected
@@ -191,11 +185,7 @@ def paused_for(world: World, reason: str) -> None:
     assert [e["payload"]["reason"] for e in paused] == [reason], paused
 
 
-@then(
-    parsers.parse(
-        "the case has {count:d} supplement request and {hours:g} paused working hours"
-    )
-)
+@then(parsers.parse("the case has {count:d} supplement request and {hours:g} paused working hours"))
 def paused_hours(world: World, count: int, hours: float) -> None:
     sla = world.case()["sla"]
     assert sla["supplement_requests"] == count, sla
@@ -242,7 +232,9 @@ def refusal_slip(world: World, form: str, text: str) -> None:
     assert text in _slip(world, form)["reason"]
 
 
-@then(parsers.parse('a slip "{form}" was issued with the reason, the new appointment and the signer'))
+@then(
+    parsers.parse('a slip "{form}" was issued with the reason, the new appointment and the signer')
+)
 def apology_slip(world: World, form: str) -> None:
     slip = _slip(world, form)
     sample = task_data(HB + "apology_reappointment")
@@ -253,7 +245,10 @@ def apology_slip(world: World, form: str) -> None:
     assert datetime.fromisoformat(slip["previous_appointment_at"]) == datetime.fromisoformat(
         "2025-03-07T09:00:00+07:00"
     )
-    assert (slip["signed_by"], slip["signer_title"]) == (sample["signed_by"], sample["signer_title"])
+    assert (slip["signed_by"], slip["signer_title"]) == (
+        sample["signed_by"],
+        sample["signer_title"],
+    )
 
 
 @then("the case data holds the corrected business name")

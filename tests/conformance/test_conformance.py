@@ -23,8 +23,14 @@ def test_conformance_never_crashes_hangs_or_completes_silently(report) -> None: 
 
 
 def test_conformance_refusals_name_the_file(report) -> None:  # type: ignore[no-untyped-def]
-    vague = [p for p in report.processes if p.outcome == "refused" and ".bpmn" not in p.detail
-             and ".dmn" not in p.detail and ".xml" not in p.detail]
+    vague = [
+        p
+        for p in report.processes
+        if p.outcome == "refused"
+        and ".bpmn" not in p.detail
+        and ".dmn" not in p.detail
+        and ".xml" not in p.detail
+    ]
     assert not vague, [(p.file, p.detail) for p in vague]
 
 

@@ -180,6 +180,7 @@ def test_wrong_types_are_422_naming_the_field(client: Any, people: Any) -> None:
         ({"unit": "not a unit!"}, "/unit"),
         ({"unit": "A" * 100}, "/unit"),
         ({"unit": ""}, "/unit"),
+        ({"unit": "UBND-PHUCXA\n"}, "/unit"),
         ({"data": "a string"}, "/data"),
         ({"data": [1, 2]}, "/data"),
         ({"applicant": "Nguyễn Thị Hoa"}, "/applicant"),

@@ -294,7 +294,8 @@ def test_the_case_as_it_was_after_an_event_and_at_an_instant(ctx: Any) -> None:
     assert found.state.through_seq == 2 and found.state.status == 1
     assert [t.element_id for t in found.state.open_tasks] == ["counter_check"]
     found = audit_reads.case_as_of(ctx, AUDITOR, code, at=start + timedelta(minutes=15))
-    assert found.state.status == 4 and found.legal_clock["appointment_at"]
+    assert found.state.status == 4 and found.state.appointment_at is not None
+    assert found.legal_clock["sla_state"] == "on_track", found.legal_clock
     assert [t.element_id for t in found.state.open_tasks] == ["civil_status_record"]
     with pytest.raises(NotFoundError, match="did not exist yet"):
         audit_reads.case_as_of(ctx, AUDITOR, code, at=start - timedelta(seconds=1))

@@ -191,9 +191,9 @@ def test_escape_only_run_time_can_see_is_refused_when_it_runs(
 
 def test_refusals_name_the_line_and_the_construct() -> None:
     problems = check_script("a = 1\nb = a.__class__")
-    assert problems == ['line 2, column 5: access to "__class__" is not allowed']
+    assert problems == ['line 2, column 7: access to "__class__" is not allowed']
     assert check_expression("'{}'.format(a)") == [
-        'line 1, column 1: access to "format" is not allowed (use an f-string)'
+        'line 1, column 6: access to "format" is not allowed (use an f-string)'
     ]
 
 

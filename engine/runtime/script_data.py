@@ -1,0 +1,111 @@
+"""What model code may see and leave behind: plain data, of bounded size, and bounded text.
+
+Task data comes from users and from earlier scripts; `check_data` makes sure it holds only what
+the workflow serializer stores (no function, module, type or frame smuggled in) and is not too
+large or deep. `check_render` stops str()/repr()/f-strings/% from building a huge text out of a
+small structure of aliased lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from engine.runtime.script_errors import ScriptLimitError, ScriptSecurityError
+
+MAX_SIZE = 1_000_000  # items or characters one operation may build
+MAX_DATA_ITEMS = 1_000_000  # container items (counted with repeats) in the data a script leaves
+MAX_DATA_DEPTH = 100  # nesting of task data; the serializer and deep copies recurse
+
+# What task data may hold: what the workflow serializer stores (sets and tuples become lists).
+DATA_SCALARS = frozenset({type(None), bool, int, float, str, datetime, timedelta, UUID})
+_TEXT = (str, bytes)
+_CONTAINERS = (dict, list, tuple, set, frozenset)
+
+
+def _children(item: Any) -> Iterable[Any]:
+    if isinstance(item, dict):
+        return (*item, *item.values())
+    return item.args if isinstance(item, BaseException) else item
+
+
+def _footprint(value: Any) -> int:
+    """Characters and items value's text would have, repeats counted, for render checks.
+
+    Each distinct container is measured once, so a structure built from aliased lists is
+    judged in the time its distinct parts take, not in the time its text would take.
+    """
+    nested = (*_CONTAINERS, BaseException)
+    known: dict[int, int] = {}
+    open_: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(value, False)]
+    while stack:
+        item, expanded = stack.pop()
+        key = id(item)
+        if expanded:
+            size = len(item.args) if isinstance(item, BaseException) else len(item)
+            for child in _children(item):
+                if isinstance(child, nested):
+                    size += known[id(child)]
+                elif isinstance(child, _TEXT):
+                    size += len(child)
+            open_.discard(key)
+            known[key] = size
+            if size > MAX_SIZE:
+                return size
+        elif key in open_:
+            return MAX_SIZE + 1  # it contains itself
+        elif key not in known:
+            open_.add(key)
+            stack.append((item, True))
+            stack += [(c, False) for c in _children(item) if isinstance(c, nested)]
+    return known[id(value)]
+
+
+def check_data(values: Mapping[str, Any], what: str) -> None:
+    """Refuse values that are not plain data (dict/list/str/number/datetime...) or too large.
+
+    Items are counted as the serializer writes them (an aliased list once per reference), level
+    by level, so the check is fast on ordinary case data and stops early on anything else.
+    """
+    left, scalars = MAX_DATA_ITEMS, DATA_SCALARS
+    for name, value in values.items():
+        if type(value) in scalars:
+            continue
+        level, depth = [value], 0
+        while level:
+            depth += 1
+            below: list[Any] = []
+            for item in level:
+                kind = type(item)
+                if kind in scalars:
+                    continue
+                if kind is dict:
+                    below += [k for k in item if type(k) not in scalars]
+                    below += [v for v in item.values() if type(v) not in scalars]
+                elif kind is list or kind is tuple or kind is set:
+                    below += [v for v in item if type(v) not in scalars]
+                else:
+                    raise ScriptSecurityError(
+                        f"{what} '{name}' holds a {kind.__name__}, which is not data"
+                    )
+                left -= len(item) + 1
+                if left < 0 or depth > MAX_DATA_DEPTH:
+                    raise ScriptLimitError(
+                        f"{what} '{name}' is too large or too deeply nested (or contains itself)"
+                    )
+            level = below
+
+
+def check_render(value: Any) -> None:
+    """Refuse to turn into text a value whose text would be longer than MAX_SIZE (aliasing too)."""
+    if isinstance(value, _TEXT):
+        size = len(value)
+    elif isinstance(value, (*_CONTAINERS, BaseException)):
+        size = _footprint(value)
+    else:
+        return
+    if size > MAX_SIZE:
+        raise ScriptLimitError(f"the text would be longer than {MAX_SIZE} characters")
