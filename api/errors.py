@@ -42,15 +42,19 @@ def error_body(status: int, code: str, message: str, details: list[Any] | None =
     return response
 
 
+LOCATIONS = ("json", "query", "form", "files", "headers", "cookies", "view_args")
+
+
 def _webargs_details(messages: Any, prefix: str = "") -> list[dict[str, str]]:
+    """marshmallow/webargs messages as one {pointer, message} per problem (RFC 6901 pointers)."""
     details: list[dict[str, str]] = []
     if isinstance(messages, dict):
         for key, value in messages.items():
-            pointer = (
-                prefix
-                if key in ("json", "query", "form", "files", "_schema") and not prefix
-                else f"{prefix}/{key}"
-            )
+            # "_schema" is a problem with the object itself (e.g. not an object): its own pointer.
+            if key == "_schema" or (key in LOCATIONS and not prefix):
+                pointer = prefix
+            else:
+                pointer = f"{prefix}/{_escape(str(key))}"
             details.extend(_webargs_details(value, pointer))
     elif isinstance(messages, list):
         for item in messages:
@@ -59,6 +63,10 @@ def _webargs_details(messages: Any, prefix: str = "") -> list[dict[str, str]]:
             else:
                 details.append({"pointer": prefix, "message": str(item)})
     return details
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -10,6 +10,9 @@ from werkzeug.exceptions import BadRequest, NotFound, UnprocessableEntity
 
 from api.auth import current_actor
 
+# Forms nest a few levels; deeper bodies would only exercise recursion in the layers below.
+MAX_JSON_DEPTH = 64
+TOO_DEEP = f"the JSON body nests deeper than {MAX_JSON_DEPTH} levels"
 # flask-smorest's OpenAPI JSON and Swagger UI, and Flask's static files, are open to anyone.
 PUBLIC_BLUEPRINTS = {"api-docs"}
 PUBLIC_ENDPOINTS = {"static"}
@@ -59,11 +62,25 @@ def refuse_unsafe_json() -> None:
     if not raw:
         return
     try:
-        json.loads(raw, parse_constant=_not_json_constant)
+        body = json.loads(raw, parse_constant=_not_json_constant)
     except RecursionError:
-        _bad_json("the JSON body is nested too deeply")
+        _bad_json(TOO_DEEP)
     except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors too
         _bad_json(f"invalid JSON body: {exc}")
+    if _depth(body) > MAX_JSON_DEPTH:
+        _bad_json(TOO_DEEP)
+
+
+def _depth(value: object) -> int:
+    """How deeply arrays and objects nest in a parsed JSON value (iteratively: no recursion)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def _bad_json(message: str) -> NoReturn:

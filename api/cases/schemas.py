@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from marshmallow import Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 from api.schemas import NO_CONTROL_CHARACTERS, PageArgsSchema
 from engine.domain.model import Channel
@@ -15,6 +15,19 @@ CHANNELS = [int(c) for c in Channel]
 RECEIVED_RANGE = validate.Range(
     min=datetime(1900, 1, 1, tzinfo=UTC), max=datetime(9000, 1, 1, tzinfo=UTC)
 )
+
+
+class ApplicantSchema(Schema):
+    """Who lodges the dossier, when it is not the start form's applicant (other keys dropped)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    full_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    personal_id = fields.String(validate=validate.Length(max=32))
+    address = fields.String(validate=validate.Length(max=500))
+    phone = fields.String(validate=validate.Length(max=32))
+    email = fields.String(validate=validate.Length(max=254))
 
 
 class StartCaseSchema(Schema):
@@ -34,8 +47,11 @@ class StartCaseSchema(Schema):
         validate=validate.Regexp(UNIT_CODE, error="Not a unit code (letters, digits, . _ -)."),
         metadata={"description": "receiving/processing unit code"},
     )
-    applicant = fields.Dict(
-        load_default=None, metadata={"description": "defaults to data.applicant"}
+    applicant = fields.Nested(
+        ApplicantSchema,
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "defaults to data.applicant"},
     )
     data = fields.Dict(load_default=dict, metadata={"description": "start form data"})
 

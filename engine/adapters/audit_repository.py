@@ -91,23 +91,26 @@ class AuditRepository:
         stmt = select(*_EVENT_COLUMNS).order_by(CaseEventRow.case_id, CaseEventRow.seq)
         if case_ids is not None:
             stmt = stmt.where(CaseEventRow.case_id.in_(case_ids))
-        result = self.session.execute(stmt.execution_options(yield_per=STREAM_BATCH))
-        for r in result:
+        # Core rows through the session's connection: the ORM's row loading costs ~15% here.
+        conn = self.session.connection()
+        result = conn.execute(stmt.execution_options(yield_per=STREAM_BATCH))
+        for (
+            row_id,
+            case_id,
+            seq,
+            type_,
+            at,
+            actor,
+            unit,
+            task_id,
+            payload,
+            model,
+            prev,
+            h,
+        ) in result:
             yield (
-                r.id,
-                CaseEvent(
-                    case_id=r.case_id,
-                    seq=r.seq,
-                    type=r.type,
-                    at=r.at,
-                    actor=r.actor,
-                    actor_unit=r.actor_unit,
-                    payload=r.payload,
-                    model_hash=r.model_hash,
-                    prev_hash=r.prev_hash,
-                    hash=r.hash,
-                    task_id=r.task_id,
-                ),
+                row_id,
+                CaseEvent(case_id, seq, type_, at, actor, unit, payload, model, prev, h, task_id),
             )
 
     def event_count(self) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime, timedelta
 from typing import Any
@@ -209,10 +210,34 @@ def test_receiving_for_a_unit_one_does_not_belong_to_is_403(client: Any, people:
     assert _total(client, people.admin) == 0
 
 
-def test_a_dossier_without_applicant_name_is_refused(client: Any, people: Any) -> None:
-    response = _post(client, people.counter, applicant={"personal_id": "001190012345"})
-    assert 400 <= response.status_code < 500
-    assert_error(response, response.status_code)
+def test_an_explicit_applicant_needs_a_name_and_text_fields(client: Any, people: Any) -> None:
+    for applicant, pointer in (
+        ({"personal_id": "001190012345"}, "/applicant/full_name"),
+        ({"full_name": ""}, "/applicant/full_name"),
+        ({"full_name": 5}, "/applicant/full_name"),
+        ({"full_name": "Trần Văn Bình", "phone": ["0912345678"]}, "/applicant/phone"),
+        ([{"full_name": "Trần Văn Bình"}], "/applicant"),
+    ):
+        response = _post(client, people.counter, applicant=applicant)
+        error = assert_error(response, 422, "request_invalid", where=applicant)
+        assert pointers(error) == [pointer], (applicant, error)
+    assert _total(client, people.counter) == 0
+
+
+def test_json_that_python_reads_but_json_forbids_is_a_400(client: Any, people: Any) -> None:
+    body = json.dumps(
+        {"procedure_id": PROCEDURE, "channel": 1, "unit": UNIT, "data": application()}
+    )
+    for text in (
+        body.replace('"Nguyễn Thị Hoa"', "NaN", 1),
+        body.replace('"Nguyễn Thị Hoa"', "-Infinity", 1),
+        body[:-1] + ', "deep": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        body[:-1] + ', "deep": ' + "[" * 65 + "]" * 65 + "}",
+    ):
+        response = client.post(
+            "/cases", data=text, content_type="application/json", headers=people.counter
+        )
+        assert_error(response, 400, where=text[-80:])
     assert _total(client, people.counter) == 0
 
 
@@ -371,6 +396,8 @@ def test_list_refuses_bad_filters_and_paging_with_422(client: Any, people: Any) 
         ({"received_to": "2025-13-40T00:00:00+07:00"}, "/received_to"),
         ({"procedure_id": "x\x00y"}, "/procedure_id"),
         ({"unit": "x\x00y"}, "/unit"),
+        ({"received_from": "0001-01-01T00:00:00+01:00"}, "/received_from"),
+        ({"received_to": "9999-12-31T23:59:59-14:00"}, "/received_to"),
     ):
         response = client.get("/cases", query_string=query, headers=people.counter)
         error = assert_error(response, 422, "request_invalid", where=query)

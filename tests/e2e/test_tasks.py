@@ -295,6 +295,25 @@ def test_complete_with_malformed_json_is_400(
     assert_error(response, 400)
 
 
+def test_complete_with_nan_or_deep_nesting_is_400_and_changes_nothing(
+    client: Any, people: Any, case: dict[str, Any], check: dict[str, Any]
+) -> None:
+    before = history(client, people.counter, case["code"])
+    for text in (
+        '{"data": {"check_result": "complete", "counter_note": NaN}}',
+        '{"data": {"check_result": "complete", "copies": Infinity}}',
+        '{"data": {"check_result": "complete", "x": ' + "[" * 5000 + "]" * 5000 + "}}",
+    ):
+        response = client.post(
+            f"/tasks/{check['id']}/complete",
+            data=text,
+            content_type="application/json",
+            headers=people.counter,
+        )
+        assert_error(response, 400, where=text[:60])
+    assert history(client, people.counter, case["code"]) == before
+
+
 def test_complete_of_a_task_someone_else_holds_is_409(
     client: Any, people: Any, case: dict[str, Any], check: dict[str, Any]
 ) -> None:
