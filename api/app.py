@@ -27,6 +27,7 @@ def create_app(settings: Settings | None = None, context: Context | None = None)
     app = Flask("motcua")
     app.config.update(
         MOTCUA_SETTINGS=settings,
+        # Bundle uploads only; every other request is held to max_request_bytes (api.guards).
         MAX_CONTENT_LENGTH=max(settings.max_request_bytes, 25 * 1024 * 1024),
         API_TITLE="motcua",
         API_VERSION="1",

@@ -1,9 +1,10 @@
-"""Checks every request passes before its route runs: a token, no NUL, plain JSON bodies."""
+"""Checks every request passes before its route runs: token, body size, no NUL, plain JSON."""
 
 from __future__ import annotations
 
 import json
-from typing import NoReturn
+from collections.abc import Callable
+from typing import Any, NoReturn, TypeVar
 
 from flask import Flask, current_app, request
 from werkzeug.exceptions import BadRequest, NotFound, UnprocessableEntity
@@ -18,19 +19,38 @@ PUBLIC_BLUEPRINTS = {"api-docs"}
 PUBLIC_ENDPOINTS = {"static"}
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def accepts_uploads(view: F) -> F:
+    """Mark a view that takes bundle uploads: its body may reach MAX_CONTENT_LENGTH."""
+    view.motcua_uploads = True  # type: ignore[attr-defined]
+    return view
+
+
+def _view_flag(name: str) -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, name, False))
+
+
 def _is_public(endpoint: str | None) -> bool:
     if endpoint is None:  # no route matched: the 404/405 that follows needs no token
         return True
     if endpoint in PUBLIC_ENDPOINTS or endpoint.split(".", 1)[0] in PUBLIC_BLUEPRINTS:
         return True
-    view = current_app.view_functions.get(endpoint)
-    return bool(getattr(view, "motcua_public", False))
+    return _view_flag("motcua_public")
 
 
 def authenticate() -> None:
     """401 before anything else (payload validation included) unless the route is public."""
     if request.method != "OPTIONS" and not _is_public(request.endpoint):
         current_actor()
+
+
+def limit_body_size() -> None:
+    """JSON bodies stay under settings.max_request_bytes; only bundle uploads may be larger."""
+    if not _view_flag("motcua_uploads"):
+        request.max_content_length = current_app.config["MOTCUA_SETTINGS"].max_request_bytes
 
 
 def refuse_nul_characters() -> None:
@@ -92,5 +112,6 @@ def _bad_json(message: str) -> NoReturn:
 def install_guards(app: Flask) -> None:
     """Register the checks, authentication first."""
     app.before_request(authenticate)
+    app.before_request(limit_body_size)
     app.before_request(refuse_nul_characters)
     app.before_request(refuse_unsafe_json)

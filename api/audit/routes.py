@@ -49,6 +49,7 @@ LOGGED_CASE_READS = {
     "cases.show_case": "show",
     "cases.show_history": "history",
     "cases.show_slips": "slips",
+    "tasks.show_task": "task",
 }
 
 
@@ -78,8 +79,13 @@ def _log_case_reads(response: Response) -> Response:
     action = LOGGED_CASE_READS.get(request.endpoint or "")
     if action is None or response.status_code != 200:
         return response
-    code = (request.view_args or {}).get("code", "")
-    audit.record_access(engine_context(), current_actor(), action, code)
+    actor = current_actor()
+    if not actor.has_role(audit.AUDITOR):
+        return response
+    code = (request.view_args or {}).get("code")
+    if code is None:  # a task: its prefill shows the case's data
+        code = str((response.get_json(silent=True) or {}).get("case_code", ""))
+    audit.record_access(engine_context(), actor, action, code)
     return response
 
 

@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 
 from api.auth import current_actor
 from api.context import engine_context
+from api.guards import accepts_uploads
 from api.models.schemas import (
     UPLOAD_BODY,
     DeployResultSchema,
@@ -52,6 +53,7 @@ def show_model(procedure_id: str) -> dict[str, Any]:
 @blp.doc(requestBody=UPLOAD_BODY)
 @blp.response(201, DeployResultSchema, description="a new version was deployed")
 @blp.alt_response(200, schema=DeployResultSchema, description="same content: existing version")
+@accepts_uploads
 def deploy_model() -> tuple[dict[str, Any], int]:
     """Deploy a bundle as a new immutable version (same content: the existing version)."""
     actor = current_actor()
@@ -67,6 +69,7 @@ def deploy_model() -> tuple[dict[str, Any], int]:
 @blp.alt_response(
     422, schema=ErrorSchema, description="refused: every problem with file, line, element and fix"
 )
+@accepts_uploads
 def validate_model() -> dict[str, Any]:
     """Check a bundle without deploying: every problem with file, line, element and fix."""
     current_actor()

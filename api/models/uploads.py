@@ -9,7 +9,7 @@ import zlib
 from flask import request
 
 from engine.domain.errors import InvalidInputError
-from engine.services.bundles import MAX_BUNDLE_BYTES, MAX_BUNDLE_FILES
+from engine.services.bundles import BUNDLE_SUFFIXES, MAX_BUNDLE_BYTES, MAX_BUNDLE_FILES
 
 # What a damaged, encrypted or hostile archive raises while it is listed or inflated.
 ZIP_ERRORS = (
@@ -35,6 +35,11 @@ def _bundle_name(raw_name: str) -> str:
     return name
 
 
+def _packing_debris(name: str) -> bool:
+    # Archivers add __MACOSX/ resource forks and hidden files (.DS_Store): not the procedure's.
+    return any(part.startswith(("__MACOSX", ".")) for part in name.split("/") if part)
+
+
 def _common_prefix(names: list[str]) -> str:
     # A zip of the folder itself holds "birth_registration/procedure.json": strip that folder.
     if names and all("/" in n for n in names):
@@ -45,20 +50,23 @@ def _common_prefix(names: list[str]) -> str:
 
 
 def read_zip(raw: bytes) -> dict[str, bytes]:
-    """The files of a zipped procedure folder (examples/ left out), within the bundle limits."""
+    """The files of a zipped procedure folder, chosen as from a folder on disk, within limits."""
     if len(raw) > MAX_BUNDLE_BYTES:
         raise InvalidInputError(TOO_LARGE)
     files: dict[str, bytes] = {}
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
-        infos = [i for i in archive.infolist() if not i.is_dir()]
+        infos = [
+            i for i in archive.infolist() if not i.is_dir() and not _packing_debris(i.filename)
+        ]
         if len(infos) > MAX_BUNDLE_FILES or sum(i.file_size for i in infos) > MAX_BUNDLE_BYTES:
             raise InvalidInputError(TOO_LARGE)
         prefix = _common_prefix([i.filename for i in infos])
         unpacked = 0
         for info in infos:
             name = _bundle_name(info.filename[len(prefix) :])
-            if name.startswith("examples/"):
+            # The same files as deploying the folder from disk (engine.services.bundles).
+            if name.startswith("examples/") or not name.endswith(BUNDLE_SUFFIXES):
                 continue
             # Read at most what is left of the budget: the sizes in the headers may lie.
             with archive.open(info) as member:

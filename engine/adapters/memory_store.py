@@ -148,8 +148,12 @@ class _Models:
         )
 
     def latest(self, procedure_id: str) -> ModelVersion | None:
-        versions = [v for v, _ in self.store.versions.values() if v.procedure_id == procedure_id]
-        return max(versions, key=lambda v: v.version) if versions else None
+        versions = self.versions(procedure_id)
+        return versions[0] if versions else None
+
+    def versions(self, procedure_id: str) -> list[ModelVersion]:
+        found = [v for v, _ in self.store.versions.values() if v.procedure_id == procedure_id]
+        return sorted(found, key=lambda v: v.version, reverse=True)
 
 
 class _Cases:

@@ -191,6 +191,9 @@ _CASE_FIELDS = _CLOCK_FIELDS + (
     "last_event_seq",
     "last_event_hash",
     "applicant",
+    # A migration moves a running case to another version of its model.
+    "model_version_id",
+    "model_hash",
 )
 
 
@@ -326,6 +329,15 @@ class CaseRepository:
         )
         return list(rows)
 
+    def running_on_version(self, version_id: int) -> list[str]:
+        """Codes of the unfinished cases on a model version, oldest first (for a migration)."""
+        rows = self.session.scalars(
+            select(CaseRow.code)
+            .where(CaseRow.model_version_id == version_id, CaseRow.completed.is_(False))
+            .order_by(CaseRow.received_at, CaseRow.id)
+        )
+        return list(rows)
+
     def next_code(self, unit: str, day: datetime) -> str:
         """The next dossier code of the unit for that day: {unit}-{YYMMDD}-{seq:04d}."""
         stamp = day.strftime("%y%m%d")
@@ -401,7 +413,15 @@ class TaskRepository:
         self.session.execute(
             update(TaskRow)
             .where(TaskRow.id == task.id)
-            .values(state=task.state.value, **values)
+            .values(
+                state=task.state.value,
+                # Labels, lane, groups and form change when a migration moves the case.
+                name=task.name,
+                lane=task.lane,
+                candidate_groups=",".join(task.candidate_groups),
+                form=task.form,
+                **values,
+            )
             .execution_options(synchronize_session=False)
         )
 

@@ -18,7 +18,10 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 from engine.domain.errors import ConflictError, ScriptFailedError
-from engine.runtime.scripting import ScriptError, make_script_engine
+from engine.runtime import messages
+from engine.runtime.messages import Delivery, OutgoingMessage, WaitingCatch
+from engine.runtime.connectors import ConnectorRegistry, make_connected_engine
+from engine.runtime.scripting import MotcuaScriptEngine, ScriptError, make_script_engine
 from engine.runtime.serializer import StateCodec
 from engine.runtime.timekeeping import RuntimeEnv, wall_now
 
@@ -43,6 +46,11 @@ class LoadedModel:
         """Restore the spec objects stored with a model version."""
         spec, subs = _CODEC.load_specs(spec_json)
         return cls(content_hash, spec, subs, elements)
+
+    @property
+    def start_messages(self) -> list[str]:
+        """Names of the messages that start a case of this model (message start events)."""
+        return messages.start_messages(self.spec)
 
     def element(self, element_id: str) -> dict[str, Any]:
         """Element info (tag, name, lane, properties) or an empty record."""
@@ -85,11 +93,19 @@ class Instance:
 
     @classmethod
     def start(
-        cls, model: LoadedModel, data: dict[str, Any], env: RuntimeEnv | None = None
+        cls,
+        model: LoadedModel,
+        data: dict[str, Any],
+        env: RuntimeEnv | None = None,
+        connectors: ConnectorRegistry | None = None,
     ) -> Instance:
-        """Create a new instance, hand it the start data and run it to its first wait."""
+        """Create a new instance, hand it the start data and run it to its first wait.
+
+        Service tasks call `connectors`, or else the environment's registry; with neither, the
+        model can hold no service task (deploy refuses them).
+        """
         env = env or WALL_CLOCK
-        engine = make_script_engine(env.helpers())
+        engine = _script_engine(env, connectors)
         wf = BpmnWorkflow(model.spec, model.subprocess_specs, script_engine=engine)
         start = wf.get_next_task(state=TaskState.READY)
         if start is not None:
@@ -99,10 +115,16 @@ class Instance:
         return instance
 
     @classmethod
-    def load(cls, model: LoadedModel, state: str, env: RuntimeEnv | None = None) -> Instance:
-        """Restore an instance from its stored state."""
+    def load(
+        cls,
+        model: LoadedModel,
+        state: str,
+        env: RuntimeEnv | None = None,
+        connectors: ConnectorRegistry | None = None,
+    ) -> Instance:
+        """Restore an instance from its stored state (connectors as for `start`)."""
         env = env or WALL_CLOCK
-        engine = make_script_engine(env.helpers())
+        engine = _script_engine(env, connectors)
         wf = _CODEC.load_state(state, model.spec, model.subprocess_specs, engine)
         return cls(model, wf, env)
 
@@ -218,6 +240,51 @@ class Instance:
         timers = self.waiting_timers()
         return timers[0][1] if timers else None
 
+    # -- messages between cases (engine.runtime.messages) ---------------------------------
+
+    def take_messages(self, own_code: str) -> list[OutgoingMessage]:
+        """The messages the runs so far threw that no catch in this case took (drained)."""
+        return messages.drain(self.workflow, own_code)
+
+    def waiting_messages(self, own_code: str) -> list[WaitingCatch]:
+        """The message catches the case waits at, with the correlation each expects."""
+        return messages.waiting(self.workflow, own_code)
+
+    def deliver_message(
+        self, own_code: str, name: str, payload: Any, correlation: dict[str, str]
+    ) -> Delivery | None:
+        """Hand a message to the matching catch and run the case on; None if nothing waits."""
+        try:
+            with self.env.active():
+                delivery = messages.deliver(
+                    self.workflow, own_code, name, copy.deepcopy(payload), correlation
+                )
+        except WorkflowException as exc:
+            raise _script_failure(exc) from exc
+        except ScriptError as exc:
+            raise ScriptFailedError(f"a model script failed: {exc}") from exc
+        if delivery is not None:
+            self.run()
+        return delivery
+
+    @property
+    def correlation_dossier(self) -> str | None:
+        """The dossier code this case correlates with when it is not its own (started by a
+        message from another case)."""
+        return messages.origin(self.workflow)
+
+    def correlate_with(self, dossier: str) -> None:
+        """Correlate this case's messages with another dossier's code."""
+        messages.set_origin(self.workflow, dossier)
+
+    def subscriptions_changed(self, catches: list[WaitingCatch]) -> bool:
+        """True when `catches` differ from what was last written for the case; remembers them."""
+        digest = messages.fingerprint(catches) if catches else ""
+        if digest == messages.subscribed(self.workflow):
+            return False
+        messages.mark_subscribed(self.workflow, digest)
+        return True
+
 
 def prune_finished_history(workflow: BpmnWorkflow) -> int:
     """Drop finished parts of the task tree that nothing can look back at; return how many.
@@ -272,7 +339,7 @@ def _drop_dead_branches(wf: Any, running: set[UUID]) -> int:
 
 
 def _compress_chains(wf: Any, running: set[UUID]) -> int:
-    protected = _pending_splits(wf)
+    protected = pending_splits(wf)
     last = wf.last_task.id if wf.last_task is not None else None
     removed = 0
     for task in list(wf.tasks.values()):
@@ -296,8 +363,9 @@ def _compress_chains(wf: Any, running: set[UUID]) -> int:
     return removed
 
 
-def _pending_splits(wf: Any) -> set[UUID]:
-    """The split tasks that unfinished joins will look for among their ancestors."""
+def pending_splits(wf: Any) -> set[UUID]:
+    """The split tasks that unfinished joins will look for among their ancestors (kept in any
+    rewrite of the tree: pruning here, migration in engine.runtime.migration)."""
     ids: set[UUID] = set()
     for task in wf.tasks.values():
         split = getattr(task.task_spec, "split_task", None)
@@ -306,6 +374,14 @@ def _pending_splits(wf: Any) -> set[UUID]:
             if found is not None:
                 ids.add(found.id)
     return ids
+
+
+def _script_engine(env: RuntimeEnv, connectors: ConnectorRegistry | None) -> MotcuaScriptEngine:
+    """The sandboxed engine of one command: service tasks go to the given or the env's registry."""
+    registry = connectors if connectors is not None else env.connectors
+    if registry is None:
+        return make_script_engine(env.helpers())
+    return make_connected_engine(registry, env.helpers())
 
 
 def _script_failure(exc: WorkflowException) -> ScriptFailedError:

@@ -20,9 +20,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as _spiff_timer
+
+if TYPE_CHECKING:
+    from engine.runtime.connectors import ConnectorRegistry
 
 
 class Calendar(Protocol):
@@ -39,6 +42,8 @@ class RuntimeEnv:
 
     now: Callable[[], datetime]
     calendar: Calendar | None = None
+    # The connectors service tasks call (engine.bootstrap builds them); None: no service tasks.
+    connectors: ConnectorRegistry | None = None
 
     @contextmanager
     def active(self) -> Iterator[RuntimeEnv]:

@@ -163,6 +163,29 @@ class CaseRecorder:
                 task_id,
             )
 
+    def refresh_open_tasks(self, instance: Instance) -> list[dict[str, Any]]:
+        """Give open tasks still ready the name, lane, groups and form of the case's current
+        model version (after a migration); ids, claims and due dates stay. Returns the changes."""
+        ready = {t.id: t for t in instance.ready_human_tasks()}
+        changes = []
+        for task in self.uow.tasks.open_for_case(self.case.id):
+            spec = ready.get(task.id)
+            if task.kind != "bpmn" or spec is None:
+                continue
+            new = {
+                "name": spec.name,
+                "lane": spec.lane,
+                "candidate_groups": self._candidate_groups(spec),
+                "form": spec.properties.get("formJsonSchemaFilename", ""),
+            }
+            changed = {k: v for k, v in new.items() if getattr(task, k) != v}
+            if changed:
+                for name, value in changed.items():
+                    setattr(task, name, value)
+                self.uow.tasks.update(task)
+                changes.append({"task_id": task.id, "element_id": task.element_id, **changed})
+        return changes
+
     def finish(self, instance: Instance) -> None:
         """Store state, data and projections; called last, inside the same transaction."""
         self.case.data = instance.data

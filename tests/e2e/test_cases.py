@@ -210,6 +210,13 @@ def test_receiving_for_a_unit_one_does_not_belong_to_is_403(client: Any, people:
     assert _total(client, people.admin) == 0
 
 
+def test_a_json_body_over_the_size_limit_is_413(client: Any, people: Any, settings: Any) -> None:
+    data = application()
+    data["child"]["place_of_birth"] = "x" * settings.max_request_bytes
+    assert_error(_post(client, people.counter, data=data), 413)
+    assert _total(client, people.counter) == 0
+
+
 def test_an_explicit_applicant_needs_a_name_and_text_fields(client: Any, people: Any) -> None:
     for applicant, pointer in (
         ({"personal_id": "001190012345"}, "/applicant/full_name"),
@@ -226,8 +233,10 @@ def test_an_explicit_applicant_needs_a_name_and_text_fields(client: Any, people:
 
 def test_json_that_python_reads_but_json_forbids_is_a_400(client: Any, people: Any) -> None:
     body = json.dumps(
-        {"procedure_id": PROCEDURE, "channel": 1, "unit": UNIT, "data": application()}
+        {"procedure_id": PROCEDURE, "channel": 1, "unit": UNIT, "data": application()},
+        ensure_ascii=False,
     )
+    assert body.count('"Nguyễn Thị Hoa"') == 2
     for text in (
         body.replace('"Nguyễn Thị Hoa"', "NaN", 1),
         body.replace('"Nguyễn Thị Hoa"', "-Infinity", 1),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import struct
@@ -105,9 +106,15 @@ def test_validate_accepts_the_procedure_folder_as_files(client: Any, people: Any
 
 def test_validate_accepts_a_zip_of_the_procedure_folder(client: Any, people: Any) -> None:
     files = bundle_files()
-    files["examples/application.json"] = b"{}"  # examples travel along but are not the model
+    # Examples, notes and archiver debris travel along but are not the model (as from disk).
+    files["examples/application.json"] = b"{}"
+    files["README.md"] = "# Đăng ký khai sinh".encode()
+    files[".DS_Store"] = b"\x00\x00\x00\x01Bud1"
+    raw = bytearray(zip_bundle(files))
+    with zipfile.ZipFile(io.BytesIO(raw), "a") as archive:
+        archive.writestr("__MACOSX/birth_registration/._procedure.json", b"\x00\x05\x16\x07")
     response = client.post(
-        "/process-models/validate", data=_bundle_upload(zip_bundle(files)), headers=people.analyst
+        "/process-models/validate", data=_bundle_upload(bytes(raw)), headers=people.analyst
     )
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
@@ -260,6 +267,26 @@ def test_validate_refuses_an_encrypted_zip(client: Any, people: Any) -> None:
         "/process-models/validate", data=_bundle_upload(bytes(raw)), headers=people.analyst
     )
     assert_error(response, 400, "invalid_input")
+
+
+def test_uploads_may_be_larger_than_json_bodies(people: Any, settings: Any, ctx: Any) -> None:
+    from api.app import create_app
+
+    # A small JSON limit keeps the upload under the test client's 500 KB spooling threshold.
+    small = dataclasses.replace(settings, max_request_bytes=64 * 1024)
+    client = create_app(small, ctx).test_client()
+    note = "x" * (100 * 1024)
+    files = bundle_files()
+    files["forms/notes.json"] = json.dumps({"note": note}).encode()
+    response = client.post(
+        "/process-models/validate", data=multipart(files), headers=people.analyst
+    )
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["ok"] is True
+    data = application()
+    data["child"]["place_of_birth"] = note
+    body = {"procedure_id": PROCEDURE, "channel": 1, "unit": UNIT, "data": data}
+    assert_error(client.post("/cases", json=body, headers=people.counter), 413)
 
 
 def test_validate_without_any_file_says_how_to_upload(client: Any, people: Any) -> None:
