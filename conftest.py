@@ -61,6 +61,9 @@ def postgres_schema() -> Iterator[str]:
 
 
 TABLES = (
+    "incident",
+    "message_subscription",
+    "message_outbox",
     "case_event",
     "task",
     "case",

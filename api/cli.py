@@ -10,6 +10,7 @@ from pathlib import Path
 
 from api.audit.cli import add_audit_commands
 from api.calendar.cli import add_calendar_commands
+from api.models.migrations import add_migrate_command
 from engine.domain.errors import EngineError, ModelRejectedError
 
 
@@ -183,6 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_token)
     add_calendar_commands(sub)
     add_audit_commands(sub)
+    add_migrate_command(sub)
     return parser
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from engine.adapters.database import make_engine, make_session_factory, upgrade
+from engine.adapters.http_transport import UrllibTransport
 from engine.adapters.memory_store import MemoryStore
 from engine.adapters.unit_of_work import SqlUnitOfWork
 from engine.calendar import Calendar
@@ -12,7 +14,9 @@ from engine.domain.clock import Clock, SystemClock
 from engine.domain.model import SYSTEM_ACTOR
 from engine.services.bundles import read_bundle
 from engine.services.calendar import live_calendar, seed_known_overrides
+from engine.services.connectors import builtin_connectors
 from engine.services.context import Context
+from engine.services.messaging.config import MessagingConfig
 from engine.services.models import DeployResult, deploy_bundle
 from engine.settings import Settings
 
@@ -40,7 +44,23 @@ def build_context(
     ctx.sla_warn_share = settings.sla_warn_share
     ctx.db_engine = engine
     ctx.scratch = MemoryStore
+    ctx.messaging = messaging_config(settings)
+    # Side-effecting connectors (a notification through the outbox) go in `extra` once
+    # engine.services.messaging offers them; the built-ins are pure.
+    ctx.connectors = builtin_connectors(ctx.calendar)
     return ctx
+
+
+def messaging_config(settings: Settings) -> MessagingConfig:
+    """Portal sync, webhooks and retries from the settings, over the standard HTTP client."""
+    return MessagingConfig(
+        message_ttl=timedelta(hours=settings.message_ttl_hours),
+        webhooks=dict(settings.webhooks or {}),
+        portal_url=settings.portal_url,
+        signing_key=settings.webhook_secret or settings.secret_key,
+        max_attempts=settings.outbox_max_attempts,
+        transport=UrllibTransport(),
+    )
 
 
 def migrate(settings: Settings) -> None:

@@ -25,6 +25,12 @@ class Settings:
     # Days a finished case's history is kept at least; None keeps it for ever (audit purge).
     audit_retention_days: int | None = None
     sla_warn_share: Decimal = Decimal("0.75")
+    # Messaging (engine.services.messaging): portal sync, webhooks by message name, retries.
+    portal_url: str | None = None
+    webhooks: dict[str, str] | None = None
+    webhook_secret: str | None = None
+    message_ttl_hours: float = 168.0
+    outbox_max_attempts: int = 6
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -45,6 +51,11 @@ class Settings:
                 else None
             ),
             "sla_warn_share": Decimal(env.get("MOTCUA_SLA_WARN_SHARE", "0.75")),
+            "portal_url": env.get("MOTCUA_PORTAL_URL") or None,
+            "webhooks": _webhooks(env.get("MOTCUA_WEBHOOKS", "")),
+            "webhook_secret": env.get("MOTCUA_WEBHOOK_SECRET") or None,
+            "message_ttl_hours": float(env.get("MOTCUA_MESSAGE_TTL_HOURS", "168")),
+            "outbox_max_attempts": int(env.get("MOTCUA_OUTBOX_MAX_ATTEMPTS", "6")),
         }
         values.update(overrides)
         settings = cls(**values)  # type: ignore[arg-type]
@@ -57,3 +68,14 @@ class Settings:
                 f"MOTCUA_SECRET_KEY must be at least {MIN_SECRET_BYTES} bytes (HS256 tokens)"
             )
         return settings
+
+
+def _webhooks(text: str) -> dict[str, str]:
+    """MOTCUA_WEBHOOKS: `name=url` pairs separated by commas (message name -> receiving URL)."""
+    found = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        name, sep, url = item.partition("=")
+        if not sep or not name.strip() or not url.strip().startswith(("http://", "https://")):
+            raise RuntimeError(f"MOTCUA_WEBHOOKS: {item!r} is not name=http(s)://url")
+        found[name.strip()] = url.strip()
+    return found

@@ -1,4 +1,4 @@
-"""Background worker: runs cases whose timers or legal-clock milestones are due.
+"""Background worker: runs cases whose timers or legal-clock milestones are due, routes messages.
 
 Several workers may run against PostgreSQL at once (they claim work with SKIP LOCKED); on SQLite
 run one. The loop sleeps only when a round found nothing to do, and never longer than
@@ -13,6 +13,7 @@ import time
 from types import FrameType
 
 from engine.services.context import Context
+from engine.services.messaging.rounds import run_messages
 from engine.services.timers import Round, run_due
 
 log = logging.getLogger("motcua.worker")
@@ -25,7 +26,9 @@ def run_once(ctx: Context, batch: int = 50) -> int:
         result: Round = run_due(ctx, batch)
         processed += result.processed
         if result.processed < batch:
-            return processed
+            break
+    # Messages between cases, webhooks and portal records (engine.services.messaging).
+    return processed + run_messages(ctx)
 
 
 def run_worker(ctx: Context, *, once: bool = False, idle_seconds: float = 1.0) -> None:

@@ -1,4 +1,4 @@
-"""Routes of the process-models resource: list, show, deploy, validate."""
+"""Routes of the process-models resource: list, show, deploy, validate, migrate cases."""
 
 from __future__ import annotations
 
@@ -9,6 +9,11 @@ from flask_smorest import Blueprint
 from api.auth import current_actor
 from api.context import engine_context
 from api.guards import accepts_uploads
+from api.models.migrations import (
+    MigrationReportSchema,
+    MigrationRequestSchema,
+    migration_json,
+)
 from api.models.schemas import (
     UPLOAD_BODY,
     DeployResultSchema,
@@ -20,7 +25,7 @@ from api.models.uploads import uploaded_files
 from api.schemas import ErrorSchema
 from api.views import version_json
 from engine.domain.errors import ModelRejectedError
-from engine.services import models
+from engine.services import migration, models
 
 blp = Blueprint(
     "process_models",
@@ -73,7 +78,7 @@ def deploy_model() -> tuple[dict[str, Any], int]:
 def validate_model() -> dict[str, Any]:
     """Check a bundle without deploying: every problem with file, line, element and fix."""
     current_actor()
-    bundle = models.validate_bundle(uploaded_files())
+    bundle = models.validate_bundle(uploaded_files(), engine_context().connectors)
     if not bundle.ok:
         raise ModelRejectedError(bundle.problems)
     return {
@@ -82,3 +87,21 @@ def validate_model() -> dict[str, Any]:
         "content_hash": bundle.content_hash,
         "problems": [p.as_dict() for p in bundle.problems],
     }
+
+
+@blp.route("/<string:procedure_id>/migrations", methods=["POST"])
+@blp.arguments(MigrationRequestSchema)
+@blp.response(200, MigrationReportSchema)
+def migrate_model_cases(body: dict[str, Any], procedure_id: str) -> dict[str, Any]:
+    """Move running cases to another version (admin): a dry-run report unless dry_run is false."""
+    report = migration.migrate_cases(
+        engine_context(),
+        current_actor(),
+        procedure_id,
+        body["from_version"],
+        body["to_version"],
+        body["cases"],
+        dry_run=body["dry_run"],
+        reason=body["reason"],
+    )
+    return migration_json(report)

@@ -110,7 +110,7 @@ class MemoryUnitOfWork:
             if self.store.sql is None:
                 from engine.adapters.scratch import ScratchDatabase
 
-                self.store.sql = ScratchDatabase.acquire(foreign_keys=False)
+                self.store.sql = ScratchDatabase.acquire()
             self._sql = self.store.sql.uow().__enter__()
         return getattr(self._sql, name)
 

@@ -9,6 +9,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.adapters.audit_repository import AuditRepository
 from engine.adapters.calendar_repository import CalendarOverrideRepository
+from engine.adapters.messaging_repository import (
+    IncidentRepository,
+    OutboxRepository,
+    SubscriptionRepository,
+)
+from engine.adapters.report_repository import ReportRepository
 from engine.adapters.repository import (
     CaseRepository,
     EventRepository,
@@ -26,6 +32,10 @@ class SqlUnitOfWork:
     events: EventRepository
     calendar: CalendarOverrideRepository
     audit: AuditRepository
+    outbox: OutboxRepository
+    subscriptions: SubscriptionRepository
+    incidents: IncidentRepository
+    reports: ReportRepository
 
     def __init__(self, session_factory: sessionmaker[Session], readonly: bool = False) -> None:
         self._factory = session_factory
@@ -40,9 +50,13 @@ class SqlUnitOfWork:
         self.models = ModelRepository(self.session)
         self.cases = CaseRepository(self.session)
         self.tasks = TaskRepository(self.session)
+        self.reports = ReportRepository(self.session)
         self.events = EventRepository(self.session)
         self.calendar = CalendarOverrideRepository(self.session)
         self.audit = AuditRepository(self.session)
+        self.outbox = OutboxRepository(self.session)
+        self.subscriptions = SubscriptionRepository(self.session)
+        self.incidents = IncidentRepository(self.session)
         return self
 
     def __exit__(

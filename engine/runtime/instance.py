@@ -19,8 +19,8 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.domain.errors import ConflictError, ScriptFailedError
 from engine.runtime import messages
-from engine.runtime.messages import Delivery, OutgoingMessage, WaitingCatch
 from engine.runtime.connectors import ConnectorRegistry, make_connected_engine
+from engine.runtime.messages import Delivery, OutgoingMessage, WaitingCatch
 from engine.runtime.scripting import MotcuaScriptEngine, ScriptError, make_script_engine
 from engine.runtime.serializer import StateCodec
 from engine.runtime.timekeeping import RuntimeEnv, wall_now

@@ -107,7 +107,15 @@ def current_now() -> datetime:
 
 
 class _EngineDatetime(datetime):
-    """``datetime`` whose ``now()`` follows the running command's clock."""
+    """``datetime`` whose ``now()`` follows the running command's clock.
+
+    SpiffWorkflow asks ``due < now`` (its only ordering comparisons are those three due checks);
+    a timer is due *at* its instant, as in Camunda and Flowable, so here ``<`` answers ``<=``.
+    Without it a worker running at exactly the due instant would pass the timer by.
+    """
+
+    def __lt__(self, other: Any) -> bool:
+        return datetime.__le__(self, other)
 
     @classmethod
     def now(cls, tz: Any = None) -> Any:  # type: ignore[override]

@@ -12,6 +12,7 @@ from typing import Any
 from engine.domain.errors import InvalidInputError, ModelProblem
 from engine.domain.procedure import ProcedureMeta
 from engine.runtime.compiler import CompiledProcess, compile_process
+from engine.runtime.connectors import ConnectorRegistry
 from forms import Form, InvalidFormSchemaError, load_form
 
 BUNDLE_SUFFIXES = (".bpmn", ".dmn", ".json")
@@ -86,8 +87,13 @@ def _form_refs(
     return refs
 
 
-def check_bundle(files: Mapping[str, bytes]) -> CheckedBundle:
-    """Run every check on a bundle: metadata, BPMN (XSD and semantics), forms."""
+def check_bundle(
+    files: Mapping[str, bytes], connectors: ConnectorRegistry | None = None
+) -> CheckedBundle:
+    """Run every check on a bundle: metadata, BPMN (XSD and semantics), forms.
+
+    A service task must be bound to one of `connectors` (none given: no service task passes).
+    """
     if len(files) > MAX_BUNDLE_FILES or sum(len(v) for v in files.values()) > MAX_BUNDLE_BYTES:
         raise InvalidInputError(
             f"bundle too large: at most {MAX_BUNDLE_FILES} files and {MAX_BUNDLE_BYTES // 2**20} MB"
@@ -101,7 +107,7 @@ def check_bundle(files: Mapping[str, bytes]) -> CheckedBundle:
             meta, meta_problems = ProcedureMeta.parse(raw)
             problems.extend(meta_problems)
     compiled, model_problems = compile_process(
-        files, meta.process_id if meta else None, meta.lanes if meta else None
+        files, meta.process_id if meta else None, meta.lanes if meta else None, connectors
     )
     problems.extend(model_problems)
     if meta is None and compiled is not None and "procedure.json" not in files:

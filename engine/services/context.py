@@ -14,8 +14,10 @@ from engine.domain.clock import Clock
 from engine.domain.errors import NotFoundError
 from engine.domain.model import ModelVersion
 from engine.domain.procedure import ProcedureMeta
+from engine.runtime.connectors import ConnectorRegistry
 from engine.runtime.instance import LoadedModel
 from engine.runtime.timekeeping import RuntimeEnv
+from engine.services.messaging.config import MessagingConfig
 from forms import Form, load_form
 
 
@@ -28,6 +30,9 @@ class UnitOfWork(Protocol):
     events: Any
     audit: Any
     calendar: Any
+    outbox: Any
+    subscriptions: Any
+    incidents: Any
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc: object) -> None: ...
@@ -112,10 +117,15 @@ class Context:
     sla_warn_share: Decimal = Decimal("0.75")
     # A throwaway in-memory store for replay (engine.adapters.memory_store.MemoryStore).
     scratch: Callable[[], Any] | None = None
+    # What service tasks may be bound to (engine.services.connectors); None: no service tasks.
+    connectors: ConnectorRegistry | None = None
+    # Messages between cases, webhooks and the national portal (engine.services.messaging).
+    messaging: MessagingConfig = field(default_factory=MessagingConfig)
 
     def runtime_env(self) -> RuntimeEnv:
-        """The clock and calendar the engine's timers and working-time helpers use."""
-        return RuntimeEnv(now=self.clock.now, calendar=self.calendar)
+        """The clock and calendar the engine's timers and working-time helpers use, and the
+        connectors its service tasks call."""
+        return RuntimeEnv(now=self.clock.now, calendar=self.calendar, connectors=self.connectors)
 
     def reader(self) -> UnitOfWork:
         """A unit of work for queries (no write lock on SQLite)."""

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 from engine.domain.errors import ModelRejectedError, NotFoundError
 from engine.domain.model import Actor, ModelVersion
+from engine.runtime.connectors import ConnectorRegistry
 from engine.services.access import DEPLOY_ROLES, require_role
 from engine.services.bundles import CheckedBundle, bundle_text, check_bundle
+from engine.services.connectors import builtin_connectors
 from engine.services.context import Context
 
 
@@ -21,15 +23,17 @@ class DeployResult:
     warnings: list[dict[str, object]]
 
 
-def validate_bundle(files: Mapping[str, bytes]) -> CheckedBundle:
-    """Run every check without deploying."""
-    return check_bundle(files)
+def validate_bundle(
+    files: Mapping[str, bytes], connectors: ConnectorRegistry | None = None
+) -> CheckedBundle:
+    """Run every check without deploying (service tasks against `connectors`, or the built-ins)."""
+    return check_bundle(files, connectors if connectors is not None else builtin_connectors())
 
 
 def deploy_bundle(ctx: Context, actor: Actor, files: Mapping[str, bytes]) -> DeployResult:
     """Deploy a bundle as a new version; the same content hash returns the existing version."""
     require_role(actor, DEPLOY_ROLES | {"system"}, "deploying a model")
-    bundle = check_bundle(files)
+    bundle = check_bundle(files, ctx.connectors)
     if not bundle.ok or bundle.compiled is None or bundle.meta is None:
         raise ModelRejectedError(bundle.problems)
     warnings = [p.as_dict() for p in bundle.problems if p.severity != "error"]

@@ -13,6 +13,7 @@ from engine.runtime.instance import ElementCompleted, Instance, ReadyTask
 from engine.services.context import Context, Deployed, UnitOfWork
 from engine.services.escalation import escalate
 from engine.services.legal_clock import SUPPLEMENT, ClockEvent, LegalClock
+from engine.services.messaging import outbound, portal
 from engine.services.slips import build_slip
 
 FINISHING = {CaseStatus.DONE, CaseStatus.RETURNED, CaseStatus.REJECTED, CaseStatus.STOPPED}
@@ -45,6 +46,7 @@ class CaseRecorder:
         seal(event, self.case.last_event_hash or GENESIS)
         self.uow.events.append(event)
         self.case.last_event_seq, self.case.last_event_hash = event.seq, event.hash
+        portal.on_event(self, event)  # the national portal's record of it, if any
         return event
 
     def set_status(self, status: CaseStatus, element: ElementCompleted | None = None) -> None:
@@ -197,6 +199,7 @@ class CaseRecorder:
             self.case.finished_at = self.now
             self.record(self.clock.finish(self.now))
         escalate(self)
+        outbound.publish(self, instance)  # messages thrown, catches waited at
         self.case.state = instance.dump()
         self.schedule(instance.next_due_at())
         if instance.is_completed() and not self.case.completed:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -69,25 +69,32 @@ class ReplayResult:
 
 @dataclass
 class Recorded:
-    """A case as stored: the row, its open tasks, its history and its model version."""
+    """A case as stored: the row, its open tasks, its history and the model version it started
+    on; `later` holds the versions it was migrated to (by content hash), with their elements."""
 
     case: Case
     open_tasks: list[HumanTask]
     events: list[CaseEvent]
     version: ModelVersion
     elements: dict[str, Any]
+    later: dict[str, tuple[ModelVersion, dict[str, Any]]] = field(default_factory=dict)
 
 
 def load_recorded(ctx: Context, case: Case) -> Recorded:
     """Read what replay needs from the production database (one read-only transaction)."""
     with ctx.reader() as uow:
         events = uow.events.for_case(case.id)
-        version = uow.models.by_hash(case.model_hash)
-        if version is None:
-            raise NotFoundError(f"model version {case.model_hash[:12]} of {case.code} is gone")
-        return Recorded(
-            case, uow.tasks.open_for_case(case.id), events, version, uow.models.elements(version.id)
-        )
+        # A migrated case started on another version than the one it is on now.
+        first = events[0].model_hash if events else case.model_hash
+        hashes = [first] + [e.payload["to_hash"] for e in events if e.type == "case_migrated"]
+        versions: dict[str, tuple[ModelVersion, dict[str, Any]]] = {}
+        for content_hash in dict.fromkeys(hashes):
+            version = uow.models.by_hash(content_hash)
+            if version is None:
+                raise NotFoundError(f"model version {content_hash[:12]} of {case.code} is gone")
+            versions[content_hash] = (version, uow.models.elements(version.id))
+        version, elements = versions.pop(first)
+        return Recorded(case, uow.tasks.open_for_case(case.id), events, version, elements, versions)
 
 
 COMMAND_STARTS = frozenset(
@@ -97,6 +104,9 @@ COMMAND_STARTS = frozenset(
         "task_unclaimed",
         "task_completed",
         "reappointment_requested",
+        "case_migrated",
+        "message_received",
+        "case_started_by_message",
     }
 )
 SYSTEM = "system"
@@ -331,3 +341,30 @@ def _reappointed(run: ReplayRun, event: CaseEvent) -> None:
     units = frozenset({event.actor_unit}) if event.actor_unit else frozenset()
     actor = Actor(sub=event.actor, roles=frozenset({"leader"}), units=units)
     reappoint_case(run.ctx, actor, run.code, event.payload.get("data") or {})
+
+
+@register_input("case_migrated")
+def _migrated(run: ReplayRun, event: CaseEvent) -> None:
+    from engine.services.migration import migrate_cases
+
+    p = event.payload
+    version, elements = run.recorded.later[p["to_hash"]]
+    run.db.install_version(version, elements)
+    units = frozenset({event.actor_unit}) if event.actor_unit else frozenset()
+    actor = Actor(sub=event.actor, roles=frozenset({"admin"}), units=units)
+    report = migrate_cases(
+        run.ctx,
+        actor,
+        p["procedure_id"],
+        p["from_version"],
+        p["to_version"],
+        [run.code],
+        dry_run=False,
+        reason=p.get("reason", ""),
+    )
+    if not report.migrated:
+        raise ConflictError("; ".join(report.cases[0].reasons) or "the case was not migrated")
+
+
+# Inputs registered by other modules (they import register_input from here).
+from engine.services.messaging import replayers as _message_replayers  # noqa: E402, F401

@@ -9,11 +9,9 @@ procedure's sample data, and the signing-in of a business-registration officer.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-import pytest
 from pytest_bdd import given, parsers, then, when
 
 from features.conftest import MONTHS, ROLE_OF, VN, World, claim
@@ -39,27 +37,6 @@ OUTCOME = {
     "a reason and a new date": "apology_reappointment",
 }
 CORRECTED_NAME = "Hộ kinh doanh Phở Phúc Hàng Bạc"
-# Engine behaviour a scenario expects but does not get yet: the tag marks the scenario as an
-# expected failure (strict, so it is noticed when the engine is fixed). Not a model problem.
-KNOWN_ENGINE_ISSUES = {
-    "engine_timer_fires_after_due": (
-        "engine: a timer due at T does not fire when the worker runs at exactly T. The worker "
-        "claims the case (next_due_at <= now) and records timer_fired, but SpiffWorkflow's "
-        "TimerEventDefinition.has_fired compares due < now (strict), so the boundary event stays "
-        "WAITING and the reminder task is not created until a later round"
-    ),
-}
-
-
-def pytest_bdd_apply_tag(tag: str, function: Callable[..., object]) -> object:
-    """Turn this folder's known-engine-issue tags into strict xfail marks."""
-    reason = KNOWN_ENGINE_ISSUES.get(tag)
-    if reason is None:
-        return None
-    pytest.mark.xfail(reason=reason, strict=True)(function)
-    return True
-
-
 @given("the household business procedure is deployed")
 def procedure_deployed(world: World, token_for: Any) -> None:
     headers = token_for("analyst.an", ["analyst"], [])

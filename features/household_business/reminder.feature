@@ -28,7 +28,6 @@ Feature: A non-interrupting timer on the officer's check asks the leader to chas
     When "dkkd.thu" claims and completes "review_registration" with the registration approved
     Then the open tasks of the case are "record_tax_code"
 
-  @engine_timer_fires_after_due
   Scenario: The reminder is there when the worker runs at the very minute the timer is due
     When the worker runs at 14:30 on Wednesday 5 March 2025
     Then the case history records the timer "timer_review_overdue" firing at 2025-03-05T14:30:00+07:00

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import operator
 import os
 import sys
@@ -14,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from engine.runtime.script_policy import FILENAME, Policy
 from engine.runtime.scripting import (
     SandboxEnvironment,
     ScriptError,
@@ -195,6 +197,49 @@ def test_refusals_name_the_line_and_the_construct() -> None:
     assert check_expression("'{}'.format(a)") == [
         'line 1, column 6: access to "format" is not allowed (use an f-string)'
     ]
+
+
+REWRITTEN = """
+total = 2 ** 3 + 4 * 5 + (1 << 2) + ('%d' % 7 == '7')
+label = f'{total:>5}{total!r}'
+count = 0
+while count < 3:
+    count += 1
+for i in range(2):
+    try:
+        count = count * 2
+    except (KeyError, ValueError) as e:
+        count = -1
+    finally:
+        count += 0
+def twice(n):
+    return n * 2
+squares = [twice(n) for n in range(3) if n]
+pick = sorted(squares, key=lambda n: -n)
+"""
+
+
+def test_every_node_the_policy_adds_carries_a_source_location() -> None:
+    # compile() refuses nodes without lineno; an earlier BinOp rewrite produced such calls.
+    policy = Policy()
+    tree = policy.visit(ast.parse(REWRITTEN, FILENAME, "exec"))
+    assert policy.errors == []
+    unlocated = [
+        type(node).__name__
+        for node in ast.walk(tree)
+        if isinstance(node, ast.expr | ast.stmt) and not hasattr(node, "lineno")
+    ]
+    assert unlocated == []
+    compile(tree, FILENAME, "exec")
+    assert check_script(REWRITTEN) == []
+    data: dict[str, Any] = {}
+    SandboxEnvironment().execute(REWRITTEN, data)
+    assert (data["total"], data["label"], data["count"], data["pick"]) == (
+        33,
+        "   3333",
+        12,
+        [4, 2],
+    )
 
 
 def test_helpers_are_callable_but_their_insides_are_not(env: SandboxEnvironment) -> None:

@@ -1,0 +1,1 @@
+"""Incidents: expired messages and dead letters."""

@@ -1,0 +1,1 @@
+"""Messages from systems that are not motcua."""

@@ -1,0 +1,325 @@
+"""The router: deliver each case message to the catch waiting for it, in its own transaction.
+
+A message goes, in this order of preference, to a case waiting at a matching catch (name and
+correlation, from the subscription table), or to a new case of the procedure whose message start
+event it names, or it is kept until its time to live ends and then becomes an incident. Each
+delivery locks the outbox row (``FOR UPDATE SKIP LOCKED``: several workers share the work, a row
+is taken once) and the target case, applies the message, runs the case on and marks the row
+delivered in one transaction: exactly once. Rows of one dossier's stream go in the order they
+were written; a failing delivery is retried with backoff and becomes an incident after the
+configured number of attempts.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from engine.domain.errors import ConflictError, EngineError, InvalidInputError, NotFoundError
+from engine.domain.messaging import Incident, OutboxMessage, OutboxState
+from engine.domain.model import SYSTEM_ACTOR, Actor, Case, CaseStatus, Channel, ModelVersion
+from engine.runtime.instance import Instance
+from engine.runtime.messages import DOSSIER, Delivery, WaitingCatch, matches
+from engine.services.context import Context, UnitOfWork
+from engine.services.recording import CaseRecorder
+
+log = logging.getLogger("motcua.messages")
+UNIT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}\Z")
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+_STARTS: dict[str, list[str]] = {}  # model content hash -> names of its start messages
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """A message as the receiving case records it (the input its replay re-applies)."""
+
+    name: str
+    key: str
+    correlation: dict[str, str]
+    payload: Any
+    source_case: str | None = None
+    source_seq: int | None = None
+    sender: str = "system"
+
+    @classmethod
+    def of(cls, row: OutboxMessage) -> Arrival:
+        """The arrival of an outbox row."""
+        return cls(
+            row.name,
+            row.key,
+            dict(row.correlation),
+            row.payload,
+            row.source_case,
+            row.source_seq,
+            row.sender,
+        )
+
+    @classmethod
+    def from_event(cls, payload: dict[str, Any]) -> Arrival:
+        """The arrival recorded in a message_received / case_started_by_message event."""
+        message, source = payload["message"], payload.get("from") or {}
+        return cls(
+            message["name"],
+            message["key"],
+            dict(message.get("correlation") or {}),
+            message.get("payload"),
+            source.get("case"),
+            source.get("seq"),
+            source.get("sender", "system"),
+        )
+
+    def recorded(self) -> dict[str, Any]:
+        """The event fields: the message, and where it came from."""
+        return {
+            "message": {
+                "name": self.name,
+                "key": self.key,
+                "correlation": self.correlation,
+                "payload": self.payload,
+            },
+            "from": {"case": self.source_case, "seq": self.source_seq, "sender": self.sender},
+        }
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the router did with a message."""
+
+    state: OutboxState
+    case_code: str | None = None
+    element_id: str | None = None
+    started: bool = False
+
+    def result(self) -> dict[str, Any]:
+        """The row's stored result (also the answer to a duplicate inbound message)."""
+        return {"case": self.case_code, "element_id": self.element_id, "started": self.started}
+
+
+def route_messages(ctx: Context, limit: int = 500, actor: Actor = SYSTEM_ACTOR) -> int:
+    """Deliver due case messages one transaction each; return how many rows were handled."""
+    handled = 0
+    for _ in range(limit):
+        now = ctx.clock.now()
+        with ctx.uow() as uow:
+            row = uow.outbox.claim_case_message(now)
+            if row is None:
+                break
+            try:
+                with uow.savepoint():
+                    dispatch(ctx, uow, row, now, actor)
+            except Exception as exc:  # the target's failure: retried later, never lost
+                record_failure(ctx, uow, row.id, now, exc)
+            uow.commit()
+        handled += 1
+    return handled
+
+
+def dispatch(
+    ctx: Context, uow: UnitOfWork, row: OutboxMessage, now: datetime, actor: Actor
+) -> Outcome:
+    """Deliver, start, keep or expire one message; the row is updated in `uow`."""
+    arrival = Arrival.of(row)
+    outcome = deliver_to_waiting(ctx, uow, arrival, now, actor)
+    if outcome is None:
+        version = starting_version(ctx, uow, row.name)
+        if version is not None:
+            unit = target_unit(uow, arrival)
+            case = start_from_message(ctx, uow, version.procedure_id, unit, arrival, now, actor)
+            outcome = Outcome(OutboxState.DELIVERED, case.code, None, True)
+    if outcome is not None:
+        row.state, row.delivered_at, row.result = outcome.state, now, outcome.result()
+        row.last_error = None
+    elif row.expires_at is None:
+        return Outcome(OutboxState.PENDING)  # an inbound message without TTL: the caller refuses
+    elif row.expires_at <= now:
+        row.state = OutboxState.EXPIRED
+        open_incident(
+            uow,
+            row,
+            "message_expired",
+            f"no case waited for message '{row.name}' with correlation {row.correlation} "
+            f"before {row.expires_at.isoformat()}",
+            now,
+        )
+        outcome = Outcome(OutboxState.EXPIRED)
+    else:
+        row.state, row.next_attempt_at = OutboxState.KEPT, row.expires_at
+        outcome = Outcome(OutboxState.KEPT)
+    uow.outbox.update(row)
+    return outcome
+
+
+def deliver_to_waiting(
+    ctx: Context, uow: UnitOfWork, arrival: Arrival, now: datetime, actor: Actor
+) -> Outcome | None:
+    """Hand the message to the first case waiting for it; None when nobody waits."""
+    for sub in uow.subscriptions.candidates(arrival.name, arrival.correlation.get(DOSSIER)):
+        catch = WaitingCatch(sub.element_id, sub.name, sub.correlation)
+        if not matches(catch, arrival.name, arrival.correlation):
+            continue
+        case = uow.cases.get(sub.case_id, lock=True)
+        if case is None or case.completed:
+            continue
+        delivery = apply_to_case(ctx, uow, case, arrival, now, actor)
+        if delivery is not None:
+            return Outcome(OutboxState.DELIVERED, case.code, delivery.element_id)
+    return None
+
+
+def apply_to_case(
+    ctx: Context, uow: UnitOfWork, case: Case, arrival: Arrival, now: datetime, actor: Actor
+) -> Delivery | None:
+    """Deliver into a locked case, run it on and record it all; None if it does not wait."""
+    deployed = ctx.catalog.get(uow, case.model_version_id)
+    instance = Instance.load(deployed.model, case.state, ctx.runtime_env())
+    delivery = instance.deliver_message(
+        case.code, arrival.name, arrival.payload, arrival.correlation
+    )
+    if delivery is None:
+        return None
+    recorder = CaseRecorder(ctx, uow, case, deployed, actor, now)
+    recorder.event(
+        "message_received",
+        {**arrival.recorded(), "element_id": delivery.element_id, "catch": delivery.kind},
+    )
+    recorder.finish(instance)
+    uow.cases.save(case)
+    return delivery
+
+
+def starting_version(ctx: Context, uow: UnitOfWork, name: str) -> ModelVersion | None:
+    """The newest version of the procedure whose message start event takes `name`."""
+    for procedure_id, version_id, content_hash in uow.subscriptions.procedure_versions():
+        starts = _STARTS.get(content_hash)
+        if starts is None:
+            starts = _STARTS[content_hash] = ctx.catalog.get(uow, version_id).model.start_messages
+        if name in starts:
+            version = uow.models.get(version_id)
+            if version is not None and version.procedure_id == procedure_id:
+                return version
+    return None
+
+
+def target_unit(uow: UnitOfWork, arrival: Arrival) -> str:
+    """The unit a message-started case belongs to: the payload's ``unit``, else the sender's."""
+    payload = arrival.payload if isinstance(arrival.payload, dict) else {}
+    unit = payload.get("unit")
+    if isinstance(unit, str) and UNIT_CODE.match(unit):
+        return unit
+    source = uow.cases.get_by_code(arrival.source_case) if arrival.source_case else None
+    if source is not None:
+        return source.unit
+    raise InvalidInputError(
+        f"message '{arrival.name}' starts a case but names no receiving unit",
+        details=[{"pointer": "/payload/unit", "message": "a unit code is required"}],
+    )
+
+
+def start_from_message(
+    ctx: Context,
+    uow: UnitOfWork,
+    procedure_id: str,
+    unit: str,
+    arrival: Arrival,
+    now: datetime,
+    actor: Actor,
+) -> Case:
+    """A new case of the procedure, started by the message at its message start event."""
+    latest = uow.models.latest(procedure_id)
+    if latest is None:
+        raise NotFoundError(f"procedure {procedure_id} not found")
+    deployed = ctx.catalog.get(uow, latest.id)
+    payload = arrival.payload if isinstance(arrival.payload, dict) else {}
+    applicant = payload.get("applicant") if isinstance(payload.get("applicant"), dict) else {}
+    case = Case(
+        id=0,
+        code=uow.cases.next_code(unit, now.astimezone(VN)),
+        procedure_id=deployed.meta.id,
+        tthc_code=deployed.meta.tthc_code,
+        model_version_id=latest.id,
+        model_hash=latest.content_hash,
+        status=CaseStatus.NEW,
+        channel=Channel.ONLINE,
+        unit=unit,
+        applicant=dict(applicant or {}),
+        received_at=now,
+        accepted_at=None,
+        appointment_at=None,
+        finished_at=None,
+        returned_at=None,
+        completed=False,
+        state="",
+        data={},
+        row_version=0,
+        created_by=actor.sub,
+    )
+    uow.cases.add(case)
+    recorder = CaseRecorder(ctx, uow, case, deployed, actor, now)
+    recorder.event(
+        "case_started_by_message",
+        {
+            "procedure_id": deployed.meta.id,
+            "model_version": latest.version,
+            "unit": unit,
+            "channel": int(Channel.ONLINE),
+            **arrival.recorded(),
+        },
+    )
+    instance = Instance.start(deployed.model, {}, ctx.runtime_env())
+    dossier = arrival.correlation.get(DOSSIER)
+    if dossier:
+        instance.correlate_with(dossier)
+    delivery = instance.deliver_message(
+        case.code, arrival.name, arrival.payload, arrival.correlation
+    )
+    if delivery is None:
+        raise ConflictError(f"procedure {procedure_id} did not start on message '{arrival.name}'")
+    recorder.finish(instance)
+    uow.cases.save(case)
+    return case
+
+
+def open_incident(
+    uow: UnitOfWork, row: OutboxMessage, kind: str, error: str, now: datetime
+) -> Incident:
+    """Record an incident for an outbox row an operator must look at."""
+    log.warning("message %s (%s): %s", row.key, kind, error)
+    return uow.incidents.add(
+        Incident(
+            kind=kind,
+            outbox_id=row.id,
+            name=row.name,
+            channel=row.channel.value,
+            case_code=row.source_case,
+            error=error[:2000],
+            attempts=row.attempts,
+            created_at=now,
+            detail={"key": row.key, "correlation": row.correlation, "endpoint": row.endpoint},
+        )
+    )
+
+
+def record_failure(
+    ctx: Context, uow: UnitOfWork, row_id: int, now: datetime, exc: Exception
+) -> OutboxMessage | None:
+    """A delivery attempt failed: retry later with backoff, or a dead letter and an incident."""
+    row = uow.outbox.get(row_id, lock=True)
+    if row is None:
+        return None
+    row.attempts += 1
+    what = exc.message if isinstance(exc, EngineError) else str(exc)
+    row.last_error = f"{type(exc).__name__}: {what}"[:2000]
+    config = ctx.messaging
+    if row.attempts >= config.max_attempts:
+        row.state = OutboxState.DEAD
+        open_incident(
+            uow, row, "dead_letter", f"failed {row.attempts} times; last: {row.last_error}", now
+        )
+    else:
+        row.state, row.next_attempt_at = OutboxState.PENDING, now + config.backoff(row.attempts)
+    uow.outbox.update(row)
+    return row

@@ -1,0 +1,255 @@
+"""Messages between cases: throw, route, catch; start by message; keep, expire, retry; order.
+
+Driven through the service layer on SQLite and PostgreSQL with the bundle in bpmn/: the commune
+civil-status case throws to the police and social-insurance procedures (message start events),
+whose replies reach its receive tasks.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from engine.domain.errors import NotFoundError
+from engine.domain.messaging import OutboxState
+from engine.domain.model import Actor, CaseStatus
+from engine.services import cases, tasks
+from engine.services.messaging.inbound import receive_message
+from engine.services.messaging.incidents import list_incidents, retry_incident
+from engine.services.replay import load_recorded, replay
+from engine.worker import run_once
+
+ROOT = Path(__file__).resolve().parents[2]
+BUNDLE = ROOT / "bpmn" / "birth_registration_bundle" / "examples"
+COMMUNE, POLICE, INSURANCE = "UBND-PHUCXA", "CA-PHUCXA", "BHXH-BADINH"
+COUNTER = Actor("mc.lan", frozenset({"officer", "counter"}), frozenset({COMMUNE}))
+CIVIL = Actor("ht.binh", frozenset({"officer", "civil_status"}), frozenset({COMMUNE}))
+LEADER = Actor("ld.cuong", frozenset({"officer", "leader"}), frozenset({COMMUNE}))
+POLICE_OFFICER = Actor("ca.dung", frozenset({"officer", "police"}), frozenset({POLICE}))
+BHXH_OFFICER = Actor("bh.em", frozenset({"officer", "social_insurance"}), frozenset({INSURANCE}))
+ADMIN = Actor("admin", frozenset({"admin"}), frozenset())
+SYSTEM_OF_BHXH = Actor("bhxh-gateway", frozenset({"integration"}), frozenset())
+
+
+def example(name: str) -> dict[str, Any]:
+    return json.loads((BUNDLE / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def complete(ctx: Any, actor: Actor, code: str, element_id: str, data: dict[str, Any]) -> None:
+    with ctx.reader() as uow:
+        task = next(
+            t
+            for t in uow.tasks.open_for_case(uow.cases.get_by_code(code).id)
+            if t.element_id == element_id
+        )
+    tasks.claim_task(ctx, actor, task.id)
+    tasks.complete_task(ctx, actor, task.id, data)
+
+
+def registered_birth(ctx: Any) -> str:
+    """A bundle case up to the hand-over: the birth is registered, both requests thrown."""
+    view = cases.start_case(
+        ctx, COUNTER, "birth_registration_bundle", 2, COMMUNE, example("application")
+    )
+    code = view.case.code
+    complete(ctx, COUNTER, code, "counter_check", {"check_result": "complete"})
+    complete(ctx, CIVIL, code, "civil_status_record", example("civil_status_record"))
+    complete(ctx, LEADER, code, "leader_sign", {"sign_result": "signed"})
+    return code
+
+
+def case_of(ctx: Any, procedure_id: str) -> Any:
+    with ctx.reader() as uow:
+        found, _ = uow.cases.search({"procedure_id": procedure_id}, _page())
+    assert len(found) == 1, found
+    return found[0]
+
+
+def _page() -> Any:
+    from engine.adapters.repository import Page
+
+    return Page(1, 50)
+
+
+def events(ctx: Any, code: str) -> list[Any]:
+    with ctx.reader() as uow:
+        return uow.events.for_case(uow.cases.get_by_code(code).id)
+
+
+def assert_replays(ctx: Any, *codes: str) -> None:
+    for code in codes:
+        with ctx.reader() as uow:
+            case = uow.cases.get_by_code(code)
+        result = replay(ctx, load_recorded(ctx, case))
+        assert result.matched, result.divergence
+
+
+def test_a_thrown_message_starts_the_police_and_insurance_cases_which_reply(ctx: Any) -> None:
+    code = registered_birth(ctx)
+    sent = [e for e in events(ctx, code) if e.type == "message_sent"]
+    assert [e.payload["name"] for e in sent] == ["residence_requested", "insurance_requested"]
+    assert all(e.payload["correlation"] == {"dossier": code} for e in sent)
+
+    run_once(ctx)
+    police = case_of(ctx, "newborn_residence")
+    insurance = case_of(ctx, "newborn_health_insurance")
+    assert police.unit == POLICE and insurance.unit == INSURANCE
+    assert police.status == CaseStatus.PROCESSING
+    started = events(ctx, police.code)[0]
+    assert started.type == "case_started_by_message"
+    assert started.payload["from"]["case"] == code
+    assert started.payload["message"]["name"] == "residence_requested"
+
+    complete(
+        ctx,
+        POLICE_OFFICER,
+        police.code,
+        "register_residence",
+        {
+            "result": {
+                "outcome": "registered",
+                "residence_address": "Số 12 phố Đội Cấn",
+                "registered_on": "2025-03-04",
+            }
+        },
+    )
+    run_once(ctx)
+    received = [e for e in events(ctx, code) if e.type == "message_received"]
+    assert [(e.payload["message"]["name"], e.payload["element_id"]) for e in received] == [
+        ("residence_registered", "await_residence")
+    ]
+    with ctx.reader() as uow:
+        assert uow.cases.get_by_code(code).status == CaseStatus.PROCESSING
+
+    complete(ctx, BHXH_OFFICER, insurance.code, "issue_card", example_card())
+    run_once(ctx)
+    with ctx.reader() as uow:
+        case = uow.cases.get_by_code(code)
+    assert case.status == CaseStatus.DONE
+    assert case.data["residence_result"]["outcome"] == "registered"
+    assert case.data["insurance_result"]["social_insurance_number"] == "0125012345"
+    complete(ctx, COUNTER, code, "notify_citizen", {"notified_via": "vneid"})
+    with ctx.reader() as uow:
+        assert uow.cases.get_by_code(code).status == CaseStatus.RETURNED
+        assert uow.subscriptions.for_case(case.id) == []
+    assert_replays(ctx, code, police.code, insurance.code)
+
+
+def example_card() -> dict[str, Any]:
+    return {
+        "result": {
+            "outcome": "issued",
+            "social_insurance_number": "0125012345",
+            "valid_from": "2025-02-20",
+            "primary_care_facility": "Trạm Y tế",
+        }
+    }
+
+
+def test_each_message_is_delivered_once_however_often_the_worker_runs(ctx: Any) -> None:
+    registered_birth(ctx)
+    for _ in range(3):
+        run_once(ctx)
+    case_of(ctx, "newborn_residence")  # exactly one police case
+    case_of(ctx, "newborn_health_insurance")
+
+
+def test_a_reply_that_arrives_before_anyone_waits_is_kept_and_delivered_later(ctx: Any) -> None:
+    """Out of order: the insurance system answers before the birth is even registered."""
+    view = cases.start_case(
+        ctx, COUNTER, "birth_registration_bundle", 2, COMMUNE, example("application")
+    )
+    code = view.case.code
+    early = receive_message(
+        ctx,
+        SYSTEM_OF_BHXH,
+        "insurance_issued",
+        {"dossier": code},
+        example_card()["result"],
+        "bhxh-1",
+        ttl_seconds=86400,
+    )
+    assert early.state == "kept" and not early.duplicate
+    complete(ctx, COUNTER, code, "counter_check", {"check_result": "complete"})
+    complete(ctx, CIVIL, code, "civil_status_record", example("civil_status_record"))
+    complete(ctx, LEADER, code, "leader_sign", {"sign_result": "signed"})
+    run_once(ctx)
+    received = [e for e in events(ctx, code) if e.type == "message_received"]
+    assert [e.payload["message"]["key"] for e in received] == ["in/bhxh-gateway/bhxh-1"]
+    assert received[0].payload["from"]["sender"] == "bhxh-gateway"
+    assert_replays(ctx, code)
+
+
+def test_an_inbound_duplicate_is_acknowledged_and_not_applied_twice(ctx: Any) -> None:
+    code = registered_birth(ctx)
+    run_once(ctx)
+    first = receive_message(
+        ctx,
+        SYSTEM_OF_BHXH,
+        "insurance_issued",
+        {"dossier": code},
+        example_card()["result"],
+        "bhxh-2",
+    )
+    again = receive_message(
+        ctx,
+        SYSTEM_OF_BHXH,
+        "insurance_issued",
+        {"dossier": code},
+        example_card()["result"],
+        "bhxh-2",
+    )
+    assert (first.state, first.case_code, first.element_id) == (
+        "delivered",
+        code,
+        "await_insurance",
+    )
+    assert again.duplicate and (again.state, again.case_code) == ("delivered", code)
+    received = [e for e in events(ctx, code) if e.type == "message_received"]
+    assert len(received) == 1
+
+
+def test_an_inbound_message_nobody_waits_for_without_ttl_is_refused(ctx: Any) -> None:
+    with pytest.raises(NotFoundError, match="no case waits for message 'insurance_issued'"):
+        receive_message(ctx, SYSTEM_OF_BHXH, "insurance_issued", {"dossier": "X-1"}, {}, "k-1")
+    with ctx.reader() as uow:
+        assert uow.outbox.by_key("in/bhxh-gateway/k-1") is None
+
+
+def test_a_kept_message_expires_into_an_incident_and_a_retry_delivers_it(
+    ctx: Any, clock: Any
+) -> None:
+    view = cases.start_case(
+        ctx, COUNTER, "birth_registration_bundle", 2, COMMUNE, example("application")
+    )
+    code = view.case.code
+    kept = receive_message(
+        ctx,
+        SYSTEM_OF_BHXH,
+        "insurance_issued",
+        {"dossier": code},
+        example_card()["result"],
+        "late-1",
+        ttl_seconds=3600,
+    )
+    clock.advance(timedelta(hours=2))
+    run_once(ctx)
+    incidents, total = list_incidents(ctx, ADMIN, "open", 1, 50)
+    assert total == 1 and incidents[0].incident.kind == "message_expired"
+    assert incidents[0].message is not None and incidents[0].message.state == OutboxState.EXPIRED
+    assert kept.key == "late-1"
+
+    complete(ctx, COUNTER, code, "counter_check", {"check_result": "complete"})
+    complete(ctx, CIVIL, code, "civil_status_record", example("civil_status_record"))
+    complete(ctx, LEADER, code, "leader_sign", {"sign_result": "signed"})
+    run_once(ctx)
+    assert not [e for e in events(ctx, code) if e.type == "message_received"]
+    retried = retry_incident(ctx, ADMIN, incidents[0].incident.id)
+    assert retried.incident.state.value == "retried"
+    run_once(ctx)
+    received = [e for e in events(ctx, code) if e.type == "message_received"]
+    assert [e.payload["message"]["key"] for e in received] == ["in/bhxh-gateway/late-1"]

@@ -1,0 +1,72 @@
+"""The built-in connectors production binds service tasks to: pure, on the command's clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from engine.calendar import default_calendar
+from engine.runtime.compiler import compile_process
+from engine.runtime.instance import Instance, LoadedModel
+from engine.runtime.timekeeping import RuntimeEnv
+from engine.services.connectors import NOOP, SET_DATA, WORKING_DAYS, builtin_connectors
+from tests.unit.runtime.bpmn_samples import doc, flow
+
+FRIDAY_3PM = datetime(2025, 3, 7, 8, 0, tzinfo=UTC)  # 15:00 in Hanoi
+
+
+def _service(operator: str, params: str, result: str = "out") -> bytes:
+    return doc(
+        '<bpmn:startEvent id="s"/>'
+        + flow("s", "call", "f1")
+        + '<bpmn:serviceTask id="call"><bpmn:extensionElements>'
+        f'<spiffworkflow:serviceTaskOperator id="{operator}" resultVariable="{result}">'
+        f"<spiffworkflow:parameters>{params}</spiffworkflow:parameters>"
+        "</spiffworkflow:serviceTaskOperator></bpmn:extensionElements></bpmn:serviceTask>"
+        + flow("call", "e", "f2")
+        + '<bpmn:endEvent id="e"/>'
+    )
+
+
+def _param(name: str, value: str) -> str:
+    return f'<spiffworkflow:parameter id="{name}" type="any" value="{value}"/>'
+
+
+def _run(bpmn: bytes, data: dict[str, object]) -> Instance:
+    calendar = default_calendar()
+    registry = builtin_connectors(calendar)
+    compiled, problems = compile_process({"m.bpmn": bpmn}, "p", connectors=registry)
+    assert compiled is not None, [str(p) for p in problems]
+    model = LoadedModel.from_json("h", compiled.spec_json, compiled.elements)
+    env = RuntimeEnv(now=lambda: FRIDAY_3PM, calendar=calendar)
+    return Instance.start(model, data, env, registry)
+
+
+def test_working_days_counts_office_time_from_the_commands_clock() -> None:
+    instance = _run(_service(WORKING_DAYS, _param("days", "1.5")), {})
+    assert instance.is_completed()
+    assert instance.data["out"] == {"due_at": "2025-03-11T09:30:00+07:00"}
+
+
+def test_set_data_returns_its_evaluated_parameters() -> None:
+    params = _param("office", "'Một cửa'") + _param("total", "fee * 2")
+    instance = _run(_service(SET_DATA, params), {"fee": 50})
+    assert instance.data["out"] == {"office": "Một cửa", "total": 100}
+
+
+def test_noop_completes_with_an_empty_result() -> None:
+    assert _run(_service(NOOP, ""), {}).data["out"] == {}
+
+
+def test_working_days_refuses_a_missing_number_as_a_script_failure() -> None:
+    from engine.domain.errors import ScriptFailedError
+
+    with pytest.raises(ScriptFailedError, match="needs a number of days"):
+        _run(_service(WORKING_DAYS, ""), {})
+
+
+def test_the_builtin_registry_knows_only_its_own_keys() -> None:
+    registry = builtin_connectors()
+    assert registry.knows(NOOP) and not registry.knows("topic:payments")
+    assert RuntimeEnv(now=lambda: FRIDAY_3PM).connectors is None
