@@ -56,11 +56,13 @@ def create_app(settings: Settings | None = None, context: Context | None = None)
     from api.incidents.routes import blp as incidents
     from api.messages.routes import blp as messages
     from api.models.routes import blp as models
+    from api.reports.routes import blp as reports
     from api.sla.routes import blp as sla
     from api.tasks.routes import blp as tasks
 
     for blueprint in (health, models, cases, tasks, calendar, sla, audit, messages, incidents):
         api.register_blueprint(blueprint)
+    api.register_blueprint(reports)
     register_error_handlers(app)
     install_guards(app)
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from api.audit.cli import add_audit_commands
 from api.calendar.cli import add_calendar_commands
 from api.models.migrations import add_migrate_command
+from api.reports.cli import add_report_commands
 from engine.domain.errors import EngineError, ModelRejectedError
 
 
@@ -184,6 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_token)
     add_calendar_commands(sub)
     add_audit_commands(sub)
+    add_report_commands(sub)
     add_migrate_command(sub)
     return parser
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from engine.adapters.database import make_engine, make_session_factory, upgrade
 from engine.adapters.http_transport import UrllibTransport
 from engine.adapters.memory_store import MemoryStore
 from engine.adapters.unit_of_work import SqlUnitOfWork
-from engine.calendar import Calendar
+from engine.calendar import Calendar, OfficeHours, office_hours_from_dict
 from engine.domain.clock import Clock, SystemClock
 from engine.domain.model import SYSTEM_ACTOR
 from engine.services.bundles import read_bundle
@@ -42,6 +43,11 @@ def build_context(
     )
     ctx.read_uow = reader
     ctx.sla_warn_share = settings.sla_warn_share
+    if settings.office_hours_file is not None and calendar is None:
+        ctx.unit_calendars = {
+            unit: live_calendar(reader, hours)
+            for unit, hours in unit_office_hours(settings.office_hours_file).items()
+        }
     ctx.db_engine = engine
     ctx.scratch = MemoryStore
     ctx.messaging = messaging_config(settings)
@@ -49,6 +55,22 @@ def build_context(
     # engine.services.messaging offers them; the built-ins are pure.
     ctx.connectors = builtin_connectors(ctx.calendar)
     return ctx
+
+
+def unit_office_hours(path: Path) -> dict[str, OfficeHours]:
+    """Office hours of the agencies that differ from the default, from a JSON file."""
+    try:
+        raw = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise RuntimeError(f"MOTCUA_OFFICE_HOURS: cannot read {path}: {exc}") from exc
+    if not isinstance(raw, dict) or not all(isinstance(v, dict) for v in raw.values()):
+        raise RuntimeError(f"MOTCUA_OFFICE_HOURS: {path} must map unit codes to office hours")
+    try:
+        return {
+            unit: office_hours_from_dict(value, f"{path}: {unit}") for unit, value in raw.items()
+        }
+    except ValueError as exc:
+        raise RuntimeError(f"MOTCUA_OFFICE_HOURS: {exc}") from exc
 
 
 def messaging_config(settings: Settings) -> MessagingConfig:

@@ -25,6 +25,8 @@ class Settings:
     # Days a finished case's history is kept at least; None keeps it for ever (audit purge).
     audit_retention_days: int | None = None
     sla_warn_share: Decimal = Decimal("0.75")
+    # JSON file: {"UNIT-CODE": {"periods": [["07:30", "11:30"], ...], "weekdays": [...]}}
+    office_hours_file: Path | None = None
     # Messaging (engine.services.messaging): portal sync, webhooks by message name, retries.
     portal_url: str | None = None
     webhooks: dict[str, str] | None = None
@@ -51,6 +53,9 @@ class Settings:
                 else None
             ),
             "sla_warn_share": Decimal(env.get("MOTCUA_SLA_WARN_SHARE", "0.75")),
+            "office_hours_file": Path(env["MOTCUA_OFFICE_HOURS"])
+            if env.get("MOTCUA_OFFICE_HOURS")
+            else None,
             "portal_url": env.get("MOTCUA_PORTAL_URL") or None,
             "webhooks": _webhooks(env.get("MOTCUA_WEBHOOKS", "")),
             "webhook_secret": env.get("MOTCUA_WEBHOOK_SECRET") or None,

@@ -103,7 +103,11 @@ def generate(
 class _Generator:
     def __init__(self, rng: random.Random, calendar: Any, versions: Any, officers: Any, state: str):
         self.rng, self.cal, self.versions, self.officers, self.state = (
-            rng, calendar, versions, officers, state,
+            rng,
+            calendar,
+            versions,
+            officers,
+            state,
         )
 
     def _between(self, a: datetime, b: datetime) -> datetime:
@@ -124,16 +128,36 @@ class _Generator:
             # Late in the month, so its appointment is still ahead when the month closes.
             received = self._between(max(start, as_of - timedelta(days=2)), as_of)
         c: dict[str, Any] = {
-            "id": case_id, "code": f"{unit}-{received:%y%m%d}-{case_id:07d}",
-            "procedure_id": procedure, "tthc_code": "", "model_version_id": version_id,
-            "model_hash": model_hash, "status": 4, "channel": channel, "unit": unit,
-            "applicant": {"full_name": "Nguyễn Văn A"}, "received_at": received,
-            "accepted_at": received, "appointment_at": None, "finished_at": None,
-            "returned_at": None, "completed": False, "state": self.state,
-            "serializer_version": "1", "row_version": 1, "next_due_at": None,
-            "created_by": "gen", "last_event_seq": 0, "last_event_hash": "",
-            "legal_clock": {}, "sla_state": "on_track", "sla_next_at": None,
-            "supplement_count": 0, "reappointments": 0, "paused_hours": 0.0, "on_time": None,
+            "id": case_id,
+            "code": f"{unit}-{received:%y%m%d}-{case_id:07d}",
+            "procedure_id": procedure,
+            "tthc_code": "",
+            "model_version_id": version_id,
+            "model_hash": model_hash,
+            "status": 4,
+            "channel": channel,
+            "unit": unit,
+            "applicant": {"full_name": "Nguyễn Văn A"},
+            "received_at": received,
+            "accepted_at": received,
+            "appointment_at": None,
+            "finished_at": None,
+            "returned_at": None,
+            "completed": False,
+            "state": self.state,
+            "serializer_version": "1",
+            "row_version": 1,
+            "next_due_at": None,
+            "created_by": "gen",
+            "last_event_seq": 0,
+            "last_event_hash": "",
+            "legal_clock": {},
+            "sla_state": "on_track",
+            "sla_next_at": None,
+            "supplement_count": 0,
+            "reappointments": 0,
+            "paused_hours": 0.0,
+            "on_time": None,
         }
         appointment = cal.due(received, limit)
         resolved, population = False, outcome != "not_accepted"
@@ -165,9 +189,12 @@ class _Generator:
         else:
             on_time = self._open(c, outcome, received, appointment, as_of)
         flags = {
-            "paid_online": rng.random() < 0.4, "fee_exempt": rng.random() < 0.1,
-            "e_result": resolved and rng.random() < 0.7, "digitised": rng.random() < 0.8,
-            "reused": rng.random() < 0.3, "disliked": rng.random() < 0.03,
+            "paid_online": rng.random() < 0.4,
+            "fee_exempt": rng.random() < 0.1,
+            "e_result": resolved and rng.random() < 0.7,
+            "digitised": rng.random() < 0.8,
+            "reused": rng.random() < 0.3,
+            "disliked": rng.random() < 0.03,
             "complaint": rng.random() < 0.01,
         }
         c["data"] = _data(flags)
@@ -176,13 +203,28 @@ class _Generator:
             start_at = c["accepted_at"] or received
             gross = float(cal.working_hours_between(start_at, c["finished_at"]))
             net = gross - c["paused_hours"]
-        truth = Truth(month, unit, procedure, channel, outcome, population, resolved, on_time,
-                      net, flags, code=c["code"])
+        truth = Truth(
+            month,
+            unit,
+            procedure,
+            channel,
+            outcome,
+            population,
+            resolved,
+            on_time,
+            net,
+            flags,
+            code=c["code"],
+        )
         tasks = self._tasks(c, truth, as_of)
         return c, tasks, truth
 
     def _open(
-        self, c: dict[str, Any], outcome: str, received: datetime, appointment: datetime,
+        self,
+        c: dict[str, Any],
+        outcome: str,
+        received: datetime,
+        appointment: datetime,
         as_of: datetime,
     ) -> bool:
         """Fill an open case's clock; return its verdict at as_of."""
@@ -201,10 +243,19 @@ class _Generator:
             else:
                 paused_from = self._between(min(appointment, as_of), as_of)
             c["legal_clock"]["intervals"] = [
-                {"state": "running", "reason": "accepted", "from": received.isoformat(),
-                 "to": paused_from.isoformat(), "working_hours": 1.0},
-                {"state": "paused", "reason": "supplement", "from": paused_from.isoformat(),
-                 "to": None},
+                {
+                    "state": "running",
+                    "reason": "accepted",
+                    "from": received.isoformat(),
+                    "to": paused_from.isoformat(),
+                    "working_hours": 1.0,
+                },
+                {
+                    "state": "paused",
+                    "reason": "supplement",
+                    "from": paused_from.isoformat(),
+                    "to": None,
+                },
             ]
             return appointment >= min(as_of, paused_from)
         if outcome.startswith("open_reappointed"):
@@ -222,31 +273,67 @@ class _Generator:
         officer = rng.choice(self.officers[c["unit"]])
         received = c["received_at"]
         base = {
-            "case_id": c["id"], "case_code": c["code"], "lane": "", "unit": c["unit"],
-            "form": "", "created_at": received, "claimed_at": None, "kind": "bpmn",
+            "case_id": c["id"],
+            "case_code": c["code"],
+            "lane": "",
+            "unit": c["unit"],
+            "form": "",
+            "created_at": received,
+            "claimed_at": None,
+            "kind": "bpmn",
         }
         done = received + timedelta(minutes=10)
-        tasks = [{**base, "id": f"t{c['id']}-1", "element_id": "counter_check",
-                  "name": "Tiếp nhận", "candidate_groups": "counter", "state": "completed",
-                  "assignee": "mc." + c["unit"][-1].lower(), "due_at": received + timedelta(hours=4),
-                  "completed_at": done, "completed_by": "mc." + c["unit"][-1].lower(),
-                  "verdict": "on_time"}]
+        tasks = [
+            {
+                **base,
+                "id": f"t{c['id']}-1",
+                "element_id": "counter_check",
+                "name": "Tiếp nhận",
+                "candidate_groups": "counter",
+                "state": "completed",
+                "assignee": "mc." + c["unit"][-1].lower(),
+                "due_at": received + timedelta(hours=4),
+                "completed_at": done,
+                "completed_by": "mc." + c["unit"][-1].lower(),
+                "verdict": "on_time",
+            }
+        ]
         if not truth.population or truth.outcome in ("open_at_intake", "resolved_without_clock"):
             return tasks
-        step = {**base, "id": f"t{c['id']}-2", "element_id": "process", "name": "Xử lý",
-                "candidate_groups": "specialist", "due_at": done + timedelta(hours=8)}
-        late = (not truth.on_time and truth.outcome not in ("resolved_two_supplements",
-                "open_two_supplements")) or rng.random() < 0.03
+        step = {
+            **base,
+            "id": f"t{c['id']}-2",
+            "element_id": "process",
+            "name": "Xử lý",
+            "candidate_groups": "specialist",
+            "due_at": done + timedelta(hours=8),
+        }
+        late = (
+            not truth.on_time
+            and truth.outcome not in ("resolved_two_supplements", "open_two_supplements")
+        ) or rng.random() < 0.03
         if truth.resolved:
             finished = c["finished_at"]
             due = finished - timedelta(minutes=5) if late else finished + timedelta(hours=1)
-            step.update(state="completed", assignee=officer, completed_at=finished,
-                        completed_by=officer, due_at=due, verdict="late" if late else "on_time")
+            step.update(
+                state="completed",
+                assignee=officer,
+                completed_at=finished,
+                completed_by=officer,
+                due_at=due,
+                verdict="late" if late else "on_time",
+            )
         else:
             due = as_of - timedelta(hours=1) if late else as_of + timedelta(days=1)
             holder = officer if rng.random() < 0.9 else None
-            step.update(state="open", assignee=holder, completed_at=None, completed_by=None,
-                        due_at=due, verdict=None)
+            step.update(
+                state="open",
+                assignee=holder,
+                completed_at=None,
+                completed_by=None,
+                due_at=due,
+                verdict=None,
+            )
             if late:
                 officer = holder or "(chưa nhận: specialist)"
         if late:

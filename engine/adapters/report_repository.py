@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import and_, func, literal, not_, or_, select
+from sqlalchemy import and_, exists, func, literal, not_, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from engine.adapters import report_sql as q
+from engine.adapters.messaging_rows import OutboxRow
 from engine.adapters.rows import CaseEventRow, CaseRow, TaskRow
 from engine.domain.model import CaseStatus
 from engine.domain.reporting import Cohort, Tally
@@ -109,6 +110,21 @@ class ReportRepository:
             tally.add(dict(zip(columns, row[4:], strict=True)))
             tallies.append(tally)
         return tallies
+
+    def synced(self, cohort: Cohort) -> int | None:
+        """Cohort dossiers with a dossier record delivered to the national portal (1.4);
+        None when portal sync has never produced a record (nothing to measure)."""
+        portal = OutboxRow.channel == "portal"
+        if self.session.scalar(select(OutboxRow.id).where(portal).limit(1)) is None:
+            return None
+        delivered = exists().where(
+            portal,
+            OutboxRow.name == "hoso",
+            OutboxRow.dossier == C.code,
+            OutboxRow.state == "delivered",
+        )
+        stmt = select(func.count()).where(Conditions(cohort).where, delivered)
+        return int(self.session.scalar(stmt) or 0)
 
     def working_time(
         self, cohort: Cohort, tz: tzinfo, periods: list[tuple[float, float]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.calendar.live import Calendar, LiveCalendar, OverrideSource, pinned
-from engine.calendar.office_hours import VN_TZ, OfficeHours
+from engine.calendar.office_hours import VN_TZ, OfficeHours, office_hours_from_dict
 from engine.calendar.overrides import CalendarOverride, known_overrides, parse_overrides
 from engine.calendar.time_limit import InvalidTimeLimitError, TimeLimit, parse_limit
 from engine.calendar.versions import OverrideVersion, effective_overrides, in_force
@@ -31,6 +31,7 @@ __all__ = [
     "effective_overrides",
     "in_force",
     "known_overrides",
+    "office_hours_from_dict",
     "parse_limit",
     "parse_overrides",
     "pinned",

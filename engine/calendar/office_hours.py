@@ -64,3 +64,32 @@ class OfficeHours:
     def hours_per_day(self) -> Decimal:
         """Working hours in one working day (8 by default: 1 WD = 8 WH)."""
         return Decimal(self.work_per_day // timedelta(microseconds=1)) / _MICROSECONDS_PER_HOUR
+
+
+def office_hours_from_dict(raw: dict[str, object], where: str = "office hours") -> OfficeHours:
+    """Office hours from their JSON form, e.g. a ward that also receives on Saturday mornings::
+
+        {"periods": [["07:30", "11:30"], ["13:00", "17:00"]], "weekdays": [0, 1, 2, 3, 4],
+         "cutoff": "15:00"}
+
+    Missing keys take the defaults; `"cutoff": null` disables the 15:00 rule.
+    """
+    default = OfficeHours()
+    try:
+        periods = raw.get("periods")
+        weekdays = raw.get("weekdays")
+        cutoff = raw.get("cutoff", "15:00")
+        return OfficeHours(
+            periods=tuple(
+                (time.fromisoformat(str(start)), time.fromisoformat(str(end)))
+                for start, end in periods  # type: ignore[union-attr]
+            )
+            if periods is not None
+            else default.periods,
+            weekdays=frozenset(int(d) for d in weekdays)  # type: ignore[union-attr]
+            if weekdays is not None
+            else default.weekdays,
+            cutoff=time.fromisoformat(str(cutoff)) if cutoff is not None else None,
+        )
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{where}: {exc}") from exc

@@ -294,7 +294,14 @@ def _supply_missing(exc: WorkflowException) -> bool:
     name = match.group(1) or match.group(2)
     if name in task.data:
         return False
-    task.data[name] = sample_data.guess_value(name, getattr(task.task_spec, "script", "") or text)
+    collection = getattr(getattr(task.task_spec, "data_input", None), "bpmn_id", None)
+    if name == collection:  # a multi-instance's input collection: a start form gives a list
+        task.data[name] = [1, 2]
+    else:
+        code = [getattr(task.task_spec, a, None) for a in ("script", "prescript", "postscript")]
+        sources = [c for c in code if isinstance(c, str) and c.strip()] or [text]
+        guesses = [sample_data.guess_value(name, source) for source in sources]
+        task.data[name] = next((g for g in guesses if g != 1), 1)
     if task.state == TaskState.ERROR:
         task._set_state(TaskState.READY)
     return True

@@ -12,6 +12,7 @@ from lxml import etree
 
 from engine.domain.errors import ModelProblem
 from engine.runtime.properties import element_properties
+from engine.runtime.script_names import unavailable_names
 from engine.runtime.scripting import check_expression, check_script
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -174,17 +175,39 @@ def _owner(el: etree._Element) -> etree._Element:
     return node if node is not None else el
 
 
+MISSING_FIX = (
+    "Compute the value in a form, a service task or with working_days()/working_hours(); "
+    "keep dates as ISO-8601 strings."
+)
+
+
+def expression_issues(source: str, fix: str) -> list[tuple[str, str]]:
+    """(issue, fix) of an expression: the sandbox's refusals, else the functions it lacks."""
+    refused = check_expression(source)
+    if refused:
+        return [(issue, fix) for issue in refused]
+    return [(issue, MISSING_FIX) for issue in unavailable_names(source, "eval")]
+
+
+def script_issues(source: str, fix: str) -> list[tuple[str, str]]:
+    """(issue, fix) of a script: the sandbox's refusals, else the functions it lacks."""
+    refused = check_script(source)
+    if refused:
+        return [(issue, fix) for issue in refused]
+    return [(issue, MISSING_FIX) for issue in unavailable_names(source, "exec")]
+
+
 def _lint_code(process: etree._Element, problem: Problem) -> Iterator[ModelProblem]:
     """Refuse model code the sandbox would refuse at run time, naming the element that holds it."""
+    simple = "Write a simple expression over case data."
     for cond in process.iter(_q("conditionExpression")):
-        for issue in check_expression((cond.text or "").strip()):
-            yield problem(
-                cond.getparent(), f"condition: {issue}", "Write a simple expression over case data."
-            )
+        for issue, fix in expression_issues((cond.text or "").strip(), simple):
+            yield problem(cond.getparent(), f"condition: {issue}", fix)
     for timer in process.iter(_q("timeDate"), _q("timeDuration"), _q("timeCycle")):
         owner = timer.getparent().getparent()
-        for issue in check_expression((timer.text or "").strip()):
-            yield problem(owner, f"timer: {issue}", "Write an ISO-8601 date, duration or cycle.")
+        iso = "Write an ISO-8601 date, duration or cycle."
+        for issue, fix in expression_issues((timer.text or "").strip(), iso):
+            yield problem(owner, f"timer: {issue}", fix)
     for ns, tag, what in _EXPRESSION_SITES:
         for el in process.iter(f"{{{ns}}}{tag}"):
             yield from _expression_problems(el, el.text or "", what, problem)
@@ -194,15 +217,14 @@ def _lint_code(process: etree._Element, problem: Problem) -> Iterator[ModelProbl
             yield from _expression_problems(param, param.get("value", ""), what, problem)
     for script_task in process.iter(_q("scriptTask")):
         script = script_task.find(_q("script"))
-        for issue in check_script(script.text or "" if script is not None else ""):
-            yield problem(
-                script_task, f"script: {issue}", "Remove the forbidden construct from the script."
-            )
+        text = script.text or "" if script is not None else ""
+        for issue, fix in script_issues(text, "Remove the forbidden construct from the script."):
+            yield problem(script_task, f"script: {issue}", fix)
     for tag in ("preScript", "postScript"):
         for el in process.iter(f"{{{SPIFF}}}{tag}"):
             owner = el.getparent().getparent()
-            for issue in check_script(el.text or ""):
-                yield problem(owner, f"{tag}: {issue}", "Fix or simplify the script.")
+            for issue, fix in script_issues(el.text or "", "Fix or simplify the script."):
+                yield problem(owner, f"{tag}: {issue}", fix)
 
 
 def _lint_shared_code(root: etree._Element, problem: Problem) -> Iterator[ModelProblem]:
@@ -221,8 +243,8 @@ def _expression_problems(
     if not text.strip():
         return
     owner = _owner(el)
-    for issue in check_expression(text):
-        yield problem(owner, f"{what}: {issue}", "Write a simple expression over case data.")
+    for issue, fix in expression_issues(text, "Write a simple expression over case data."):
+        yield problem(owner, f"{what}: {issue}", fix)
 
 
 def _unreachable(process: etree._Element, problem: Problem) -> Iterator[ModelProblem]:

@@ -167,8 +167,12 @@ def condition_defaults(expressions: list[str], known: set[str]) -> dict[str, Any
     return data
 
 
+LIST_METHODS = frozenset({"append", "extend", "insert", "pop", "remove"})
+
+
 def guess_value(name: str, source: str) -> Any:
-    """A value for a variable the code reads but nothing set: iterated -> list, else 1."""
+    """A value for a variable the code reads but nothing set: iterated or appended to -> list,
+    else 1."""
     try:
         tree = ast.parse(source.strip() or "0", mode="exec")
     except (SyntaxError, ValueError):
@@ -177,6 +181,13 @@ def guess_value(name: str, source: str) -> Any:
         if isinstance(node, (ast.For, ast.comprehension)) and isinstance(node.iter, ast.Name):
             if node.iter.id == name:
                 return [1, 2]
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == name
+            and node.attr in LIST_METHODS
+        ):
+            return []
         if isinstance(node, ast.Compare) and isinstance(node.left, ast.Name):
             if node.left.id == name and isinstance(node.comparators[0], ast.Constant):
                 return node.comparators[0].value

@@ -5,6 +5,9 @@ function and lambda, and a `_catch_()` call at the top of every except/finally b
 code cannot run for long without passing one, and cannot swallow a sandbox error. A tick
 costs one `perf_counter()`; the precise checks (thread CPU time, resident memory) run about
 every CHECK_EVERY seconds of wall time, since `thread_time()` alone costs about 2 µs.
+
+Memory is the process's resident size (Linux /proc; elsewhere it is not checked), measured from
+the first precise check: a neighbour thread's allocations count too, hence the generous margin.
 """
 
 from __future__ import annotations

@@ -112,7 +112,7 @@ def start_case(
                 **({"applicant": applicant} if applicant else {}),
             },
         )
-        instance = Instance.start(deployed.model, data, ctx.runtime_env())
+        instance = Instance.start(deployed.model, data, ctx.runtime_env(unit))
         recorder.finish(instance)
         uow.cases.save(case)
         open_tasks = uow.tasks.open_for_case(case.id)

@@ -33,6 +33,7 @@ class UnitOfWork(Protocol):
     outbox: Any
     subscriptions: Any
     incidents: Any
+    reports: Any
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc: object) -> None: ...
@@ -122,10 +123,20 @@ class Context:
     # Messages between cases, webhooks and the national portal (engine.services.messaging).
     messaging: MessagingConfig = field(default_factory=MessagingConfig)
 
-    def runtime_env(self) -> RuntimeEnv:
-        """The clock and calendar the engine's timers and working-time helpers use, and the
-        connectors its service tasks call."""
-        return RuntimeEnv(now=self.clock.now, calendar=self.calendar, connectors=self.connectors)
+    # Agencies whose office hours differ from the default (unit code -> calendar); see
+    # engine.bootstrap and MOTCUA_OFFICE_HOURS.
+    unit_calendars: dict[str, Calendar] = field(default_factory=dict)
+
+    def calendar_for(self, unit: str | None) -> Calendar:
+        """The working calendar of a unit: its own office hours, or the default."""
+        return self.unit_calendars.get(unit or "", self.calendar)
+
+    def runtime_env(self, unit: str | None = None) -> RuntimeEnv:
+        """The clock and calendar (of the case's unit) the engine's timers and working-time
+        helpers use, and the connectors its service tasks call."""
+        return RuntimeEnv(
+            now=self.clock.now, calendar=self.calendar_for(unit), connectors=self.connectors
+        )
 
     def reader(self) -> UnitOfWork:
         """A unit of work for queries (no write lock on SQLite)."""

@@ -59,7 +59,7 @@ def builtin_form(name: str) -> Form:
 def escalate(recorder: Any) -> None:
     """Pass due milestones of the recorder's case and create the leaders' tasks they call for."""
     case = recorder.case
-    clock = LegalClock(case, recorder.ctx.calendar, recorder.ctx.sla_warn_share)
+    clock = LegalClock(case, recorder.calendar, recorder.ctx.sla_warn_share)
     if case.finished_at is not None:
         _cancel_engine_tasks(recorder, "the case is resolved")
         return
@@ -74,8 +74,8 @@ def escalate(recorder: Any) -> None:
             recorder.event("apology_required", {"appointment_at": appointment})
             apology_at = marks["apology_at"]
             due = (
-                recorder.ctx.calendar.end_of_working_day(
-                    apology_at.astimezone(recorder.ctx.calendar.hours.tz).date()
+                recorder.calendar.end_of_working_day(
+                    apology_at.astimezone(recorder.calendar.hours.tz).date()
                 )
                 if apology_at
                 else case.appointment_at
@@ -154,7 +154,7 @@ def reappoint(
                 }
             ],
         )
-    calendar = recorder.ctx.calendar
+    calendar = recorder.calendar
     new_date = calendar.roll_deadline(new_date)
     before = case.appointment_at
     clock = LegalClock(case, calendar, recorder.ctx.sla_warn_share)

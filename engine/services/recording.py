@@ -83,9 +83,14 @@ class CaseRecorder:
             self.case.returned_at = self.now
 
     @property
+    def calendar(self) -> Calendar:
+        """The working calendar of the case's unit."""
+        return self.ctx.calendar_for(self.case.unit)
+
+    @property
     def clock(self) -> LegalClock:
         """The case's legal clock over the effective calendar."""
-        return LegalClock(self.case, self.ctx.calendar, self.ctx.sla_warn_share)
+        return LegalClock(self.case, self.calendar, self.ctx.sla_warn_share)
 
     def record(self, events: list[ClockEvent]) -> None:
         """Append the events a legal-clock change produced."""
@@ -121,7 +126,7 @@ class CaseRecorder:
         allotment = task.properties.get("allotment")
         if not allotment:
             return None
-        return step_due(self.ctx.calendar, self.now, allotment)
+        return step_due(self.calendar, self.now, allotment)
 
     def sync_tasks(self, instance: Instance) -> None:
         """Make the task projection match the engine's READY human tasks: only changed rows."""

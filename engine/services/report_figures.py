@@ -22,8 +22,8 @@ from engine.domain.reporting import Tally
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 NOT_SYNCED = (
-    "Không đo được: hệ thống chưa ghi nhận việc đồng bộ hồ sơ lên Cổng DVCQG "
-    "(no portal sync record exists yet)."
+    "Không đo được: chưa có bản ghi đồng bộ hồ sơ lên Cổng DVCQG "
+    "(portal sync is not configured, or has not produced any record yet)."
 )
 
 

@@ -76,12 +76,13 @@ def service_quality_report(ctx: Context, actor: Actor, request: ReportRequest) -
         hours = net_working_hours(rows, ctx.calendar)
         lists = overdue_lists(uow, cohort, late, request.list_limit)
         trend = _trend(ctx, uow, request, units) if request.trend_months else []
+        synced = uow.reports.synced(cohort)
     paused: dict[str, float] = {}
     for t in tallies:
         paused[t.unit] = paused.get(t.unit, 0.0) + t.paused_hours
     net = {unit: hours.get(unit, 0.0) - paused.get(unit, 0.0) for unit in hours}
     per_day = float(ctx.calendar.hours.hours_per_day)
-    values = figures.indicators(tallies, metas, sum(net.values()), per_day, synced=None)
+    values = figures.indicators(tallies, metas, sum(net.values()), per_day, synced)
     groups, total = figures.group_totals(values)
     return Report(
         request=request,

@@ -145,7 +145,7 @@ def complete_task(ctx: Context, actor: Actor, task_id: str, data: dict[str, Any]
         if task.kind != "bpmn":
             _complete_engine_task(ctx, uow, actor, task, case, deployed, data)
             return TaskView(task, case, None, None, {}, False)
-        instance = Instance.load(deployed.model, case.state, ctx.runtime_env())
+        instance = Instance.load(deployed.model, case.state, ctx.runtime_env(case.unit))
         before = copy.deepcopy(instance.task_data(task.id))
         form = deployed.form(task.form)
         submitted = data
@@ -185,7 +185,7 @@ def complete_task(ctx: Context, actor: Actor, task_id: str, data: dict[str, Any]
 def _mark_completed(ctx: Context, task: HumanTask, actor: Actor, now: datetime) -> None:
     task.state, task.completed_at, task.completed_by = TaskState.COMPLETED, now, actor.sub
     task.assignee = task.assignee or actor.sub
-    task.verdict = step_verdict(task.due_at, now, ctx.calendar)
+    task.verdict = step_verdict(task.due_at, now, ctx.calendar_for(task.unit))
 
 
 def _complete_engine_task(
@@ -216,6 +216,8 @@ def _complete_engine_task(
     )
     complete_engine_task(recorder, actor, task, data)
     # The engine's timers did not move; the legal-clock milestones may have.
-    recorder.schedule(Instance.load(deployed.model, case.state, ctx.runtime_env()).next_due_at())
+    recorder.schedule(
+        Instance.load(deployed.model, case.state, ctx.runtime_env(case.unit)).next_due_at()
+    )
     uow.cases.save(case)
     uow.commit()

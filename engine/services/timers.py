@@ -60,7 +60,7 @@ def run_due(ctx: Context, batch: int = 50, actor: Actor = SYSTEM_ACTOR) -> Round
 
 def _run_case(ctx: Context, uow: UnitOfWork, case: Case, now: datetime, actor: Actor) -> int:
     deployed = ctx.catalog.get(uow, case.model_version_id)
-    instance = Instance.load(deployed.model, case.state, ctx.runtime_env())
+    instance = Instance.load(deployed.model, case.state, ctx.runtime_env(case.unit))
     due_timers = [(e, at) for e, at in instance.waiting_timers() if at <= now]
     instance.run()
     recorder = CaseRecorder(ctx, uow, case, deployed, actor, now)

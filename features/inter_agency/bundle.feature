@@ -30,6 +30,7 @@ Feature: Birth registration, permanent residence and health insurance in one onl
     Then the case has status 9 "Đã xử lý xong"
     And the case shows the residence and the insurance card
     When "mc.lan" claims and completes "notify_citizen" telling the citizen through VNeID
+    And the worker routes the messages
     Then the case has status 10 "Đã trả kết quả"
     And the case is finished and returned
     And the bundle dossier's history records 2 messages sent and 2 replies received

@@ -1,12 +1,31 @@
-"""Fixtures of the HTTP end-to-end tests: the people who use the API, as bearer headers."""
+"""Fixtures of the HTTP end-to-end tests: one deployed procedure, and the people using the API."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.e2e.helpers import OTHER_UNIT, UNIT
+from tests.e2e.helpers import BUNDLE, OTHER_UNIT, UNIT
+
+
+@pytest.fixture
+def ctx(settings: Any, clock: Any) -> Iterator[Any]:
+    """The engine Context with the birth registration procedure deployed.
+
+    Overrides the root fixture, which deploys every folder of bpmn/: these tests exercise the
+    API with one procedure, and should neither wait for nor depend on the others.
+    """
+    from engine.bootstrap import build_context
+    from engine.domain.model import SYSTEM_ACTOR
+    from engine.services.bundles import read_bundle
+    from engine.services.models import deploy_bundle
+
+    context = build_context(settings, clock=clock)
+    deploy_bundle(context, SYSTEM_ACTOR, read_bundle(BUNDLE))
+    yield context
+    context.db_engine.dispose()
 
 
 class People:

@@ -1,0 +1,1 @@
+"""The service-quality report (Decision 766) and the operators' /metrics."""

@@ -1,0 +1,98 @@
+"""Functions and modules model code uses that the sandbox does not have: refused at deploy.
+
+Model code sees plain task data, the safe builtins (script_builtins) and the working-time
+helpers (timekeeping.RuntimeEnv.helpers); task data never holds a callable. So a call of a name
+none of those provides, and not defined by the code itself, can only fail when the case runs
+(`get_current_user()`, `timedelta(days=1)`); so can a module function used without the module
+(`datetime.now()`, `time.time()`). Both are refused at deploy with the name instead.
+
+`datetime`, `timedelta` and `time` are deliberately not offered: `now()` would read the wall
+clock, not the case's (injected) clock, so replay and tests would see other values, and their
+objects are not JSON task data. Dates are ISO-8601 strings; working time comes from
+`working_days()` and `working_hours()`.
+"""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+from collections.abc import Iterator
+
+from engine.runtime.script_builtins import SAFE_BUILTINS
+from engine.runtime.timekeeping import RuntimeEnv, wall_now
+
+# Module functions and constants no JSON value (str, list, dict, number) has as an attribute:
+# `name.attr` with a free `name` is then the module, not data.
+MODULE_ATTRIBUTES: dict[str, frozenset[str]] = {
+    "datetime": frozenset(
+        {"now", "utcnow", "today", "fromisoformat", "strptime", "fromtimestamp", "combine"}
+        | {"date", "datetime", "timedelta", "timezone", "time", "MINYEAR", "MAXYEAR"}
+    ),
+    "time": frozenset({"time", "sleep", "monotonic", "strftime", "localtime", "gmtime"})
+    | frozenset({"mktime", "perf_counter", "time_ns", "strptime"}),
+    "json": frozenset({"dumps", "loads", "dump", "load"}),
+    "math": frozenset({"floor", "ceil", "sqrt", "pi", "e", "log", "pow", "fabs", "isclose"}),
+    "random": frozenset({"random", "randint", "choice", "shuffle", "uniform", "sample"}),
+    "uuid": frozenset({"uuid4", "uuid1", "UUID"}),
+    "re": frozenset({"match", "search", "sub", "findall", "compile", "fullmatch"}),
+    "os": frozenset({"environ", "getenv", "path", "system", "listdir"}),
+}
+NO_DATE_MODULE = (
+    "dates are ISO-8601 strings; working time comes from working_days()/working_hours()"
+)
+
+
+def helper_names() -> frozenset[str]:
+    """What model code may call besides what it defines: safe builtins and the helpers."""
+    return frozenset(SAFE_BUILTINS) | frozenset(RuntimeEnv(now=wall_now).helpers())
+
+
+def unavailable_names(source: str, mode: str) -> list[str]:
+    """Problems naming each call of a missing function or module in `source` ('eval'/'exec')."""
+    text = source.strip() if mode == "eval" else textwrap.dedent(source)
+    try:
+        tree = ast.parse(text, mode=mode)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []  # the restricted compile reports what is wrong with the code itself
+    bound = set(_bound(tree))
+    known = helper_names() | bound
+    found: dict[tuple[int, int, str], None] = {}
+    for node in ast.walk(tree):
+        message = ""
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            if node.func.id not in known:
+                message = (
+                    f"calls '{node.func.id}()', which model code does not have "
+                    "(only safe builtins, working_days() and working_hours())"
+                )
+        elif (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id not in known
+            and node.attr in MODULE_ATTRIBUTES.get(node.value.id, ())
+        ):
+            module = node.value.id
+            why = NO_DATE_MODULE if module in ("datetime", "time") else "modules cannot be used"
+            message = f"uses '{module}.{node.attr}', but model code has no '{module}': {why}"
+        if message:
+            found[(getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1, message)] = None
+    # In reading order, each missing name once.
+    problems: dict[str, str] = {}
+    for line, column, message in sorted(found):
+        problems.setdefault(message, f"line {line}, column {column}: {message}")
+    return list(problems.values())
+
+
+def _bound(tree: ast.AST) -> Iterator[str]:
+    """Names the code itself binds (assignments, loops, functions, arguments, handlers)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            yield node.id
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            yield node.name
+        elif isinstance(node, ast.arg):
+            yield node.arg
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            yield node.name
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            yield from ((a.asname or a.name).split(".")[0] for a in node.names)

@@ -1,0 +1,73 @@
+"""Model code that calls what the sandbox lacks is refused at deploy, naming the function."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.runtime.compiler import compile_process
+from engine.runtime.script_names import helper_names, unavailable_names
+from tests.unit.runtime.bpmn_samples import doc, flow
+
+
+@pytest.mark.parametrize(
+    ("source", "mode", "expected"),
+    [
+        (
+            "approver = get_current_user()['username']",
+            "exec",
+            "line 1, column 12: calls 'get_current_user()', which model code does not have "
+            "(only safe builtins, working_days() and working_hours())",
+        ),
+        (
+            "due = (datetime.now() + timedelta(days=1)).isoformat()",
+            "exec",
+            "line 1, column 8: uses 'datetime.now', but model code has no 'datetime': dates are "
+            "ISO-8601 strings; working time comes from working_days()/working_hours()",
+        ),
+        ("stamp = time.time()\ndel time", "exec", "uses 'time.time'"),
+        ("json.loads(payload)['x']", "eval", "uses 'json.loads'"),
+    ],
+)
+def test_a_missing_function_or_module_is_named(source: str, mode: str, expected: str) -> None:
+    problems = unavailable_names(source, mode)
+    assert problems and expected in problems[0]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "total = sum(len(d) for d in docs)",
+        "def fee(x):\n    return x // 10\nresult = fee(amount)",
+        "square = lambda n: n * n\nval = square(4)",
+        "items.append(1)\nname = applicant['name'].upper()",
+        "due = working_days(2)",
+        "time = '09:00'\nhour = time.split(':')[0]",
+        "d = date.split('-')",
+        "ok = x(\n",  # a syntax error is the restricted compile's to report
+    ],
+)
+def test_what_the_sandbox_provides_or_the_code_defines_passes(source: str) -> None:
+    assert unavailable_names(source, "exec") == []
+
+
+def test_the_helpers_are_the_safe_builtins_and_the_working_time_functions() -> None:
+    names = helper_names()
+    assert {"len", "sorted", "working_days", "working_hours"} <= names
+    assert not {"datetime", "timedelta", "time", "get_current_user"} & names
+
+
+def test_a_script_task_calling_a_missing_function_is_refused_at_deploy_with_a_fix() -> None:
+    body = (
+        '<bpmn:startEvent id="s"/>'
+        + flow("s", "stamp", "f1")
+        + '<bpmn:scriptTask id="stamp" scriptFormat="python"><bpmn:script>'
+        "due = (datetime.now() + timedelta(days=3)).isoformat()</bpmn:script></bpmn:scriptTask>"
+        + flow("stamp", "e", "f2")
+        + '<bpmn:endEvent id="e"/>'
+    )
+    compiled, problems = compile_process({"m.bpmn": doc(body)}, "p")
+    assert compiled is None
+    problem = next(p for p in problems if p.severity == "error")
+    assert problem.element_id == "stamp" and problem.line
+    assert "uses 'datetime.now'" in problem.message
+    assert "working_days()" in problem.fix
