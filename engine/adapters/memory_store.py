@@ -214,7 +214,7 @@ class _Tasks:
     def update(self, task: HumanTask) -> None:
         self.uow.new_tasks[task.id] = _stored(task)
 
-    def get(self, task_id: str) -> HumanTask | None:
+    def get(self, task_id: str, *, fresh: bool = False) -> HumanTask | None:
         found = self._current(task_id)
         return _copy(found) if found else None
 

@@ -24,7 +24,9 @@ class Conditions:
 
     def __init__(self, cohort: Cohort) -> None:
         as_of = cohort.as_of
-        where = [C.received_at >= cohort.start, C.received_at < min(cohort.end, as_of)]
+        where = [C.received_at >= cohort.start, C.received_at < cohort.end]
+        if as_of < cohort.end:
+            where.append(C.received_at <= as_of)
         if cohort.units is not None:
             where.append(C.unit.in_(sorted(cohort.units)))
         if cohort.unit is not None:

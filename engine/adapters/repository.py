@@ -425,9 +425,9 @@ class TaskRepository:
             .execution_options(synchronize_session=False)
         )
 
-    def get(self, task_id: str) -> HumanTask | None:
-        """A task by id."""
-        row = self.session.get(TaskRow, task_id)
+    def get(self, task_id: str, *, fresh: bool = False) -> HumanTask | None:
+        """A task by id; `fresh` reads the database again rather than this session's copy."""
+        row = self.session.get(TaskRow, task_id, populate_existing=fresh)
         return _task(row) if row else None
 
     def open_for_case(self, case_id: int) -> list[HumanTask]:

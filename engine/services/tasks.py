@@ -79,7 +79,7 @@ def _locked(uow: UnitOfWork, actor: Actor, task_id: str) -> tuple[HumanTask, Cas
     task = visible_task(actor, uow.tasks.get(task_id), task_id)
     case = uow.cases.get(task.case_id, lock=True)
     # Re-read under the case lock: another command may have finished the task meanwhile.
-    task = visible_task(actor, uow.tasks.get(task_id), task_id)
+    task = visible_task(actor, uow.tasks.get(task_id, fresh=True), task_id)
     if task.state != TaskState.OPEN:
         raise ConflictError(f"task {task_id} is {task.state.value}, not open")
     return task, case

@@ -343,3 +343,30 @@ def test_the_cli_verifies_digests_replays_and_purges(
     assert "would purge 1 case(s)" in capsys.readouterr().out
     with ctx.reader() as uow:
         assert [e.actor for e in uow.audit.accesses(code)][0].startswith("cli:")
+
+
+def test_on_postgresql_only_a_dba_can_lift_the_trigger(ctx: Any) -> None:
+    if ctx.db_engine.dialect.name != "postgresql":
+        pytest.skip("roles and session_replication_role exist on PostgreSQL only")
+    code = _case(ctx, HAPPY[:1])
+    role = f"motcua_app_{code[-4:]}_{datetime.now().microsecond}"
+    with ctx.db_engine.begin() as conn:
+        schema = conn.execute(text("SELECT current_schema()")).scalar_one()
+        conn.execute(text(f"CREATE ROLE {role} NOLOGIN"))
+        conn.execute(text(f"GRANT USAGE ON SCHEMA {schema} TO {role}"))
+        conn.execute(text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON case_event TO {role}"))
+    try:
+        # The application's role, even with UPDATE and DELETE granted, meets the trigger...
+        for statement in ("UPDATE case_event SET actor = 'x'", "DELETE FROM case_event"):
+            with pytest.raises(DBAPIError, match="append-only"), ctx.db_engine.begin() as conn:
+                conn.execute(text(f"SET LOCAL ROLE {role}"))
+                conn.execute(text(statement))
+        # ...and cannot switch it off the way a DBA can.
+        with pytest.raises(DBAPIError, match="permission denied"), ctx.db_engine.begin() as conn:
+            conn.execute(text(f"SET LOCAL ROLE {role}"))
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+    finally:
+        with ctx.db_engine.begin() as conn:
+            conn.execute(text(f"DROP OWNED BY {role}"))
+            conn.execute(text(f"DROP ROLE {role}"))
+    assert audit.verify_history(ctx, ADMIN, code).ok
