@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from engine.adapters.rows import CaseEventRow, CaseRow, DossierSequenceRow, ModelVersionRow, TaskRow
@@ -341,13 +343,27 @@ class CaseRepository:
     def next_code(self, unit: str, day: datetime) -> str:
         """The next dossier code of the unit for that day: {unit}-{YYMMDD}-{seq:04d}."""
         stamp = day.strftime("%y%m%d")
-        row = self.session.get(DossierSequenceRow, (unit, stamp), with_for_update=True)
+        # The day's first dossier of a unit creates its counter; two transactions doing that at
+        # once must not collide (unique violation), so insert-if-missing, then lock and count.
+        insert = _INSERT_IF_MISSING.get(self.session.get_bind().dialect.name)
+        if insert is not None:
+            self.session.execute(
+                insert(DossierSequenceRow)
+                .values(unit=unit, day=stamp, last=0)
+                .on_conflict_do_nothing()
+            )
+        row = self.session.get(
+            DossierSequenceRow, (unit, stamp), with_for_update=True, populate_existing=True
+        )
         if row is None:
             row = DossierSequenceRow(unit=unit, day=stamp, last=0)
             self.session.add(row)
         row.last += 1
         self.session.flush()
         return f"{unit}-{stamp}-{row.last:04d}"
+
+
+_INSERT_IF_MISSING: dict[str, Any] = {"postgresql": pg_insert, "sqlite": sqlite_insert}
 
 
 def _task(row: TaskRow) -> HumanTask:
@@ -510,31 +526,43 @@ def _event(row: CaseEventRow) -> CaseEvent:
 
 
 class EventRepository:
-    """The append-only case history."""
+    """The append-only case history.
+
+    Events are buffered and written in one multi-row INSERT when the unit of work commits (or
+    before any read of the history in the same transaction): a command appends several.
+    """
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        self.pending: list[dict[str, Any]] = []
 
     def append(self, event: CaseEvent) -> None:
-        """Insert one sealed event."""
-        self.session.add(
-            CaseEventRow(
-                case_id=event.case_id,
-                seq=event.seq,
-                type=event.type,
-                at=event.at,
-                actor=event.actor,
-                actor_unit=event.actor_unit,
-                task_id=event.task_id,
-                payload=event.payload,
-                model_hash=event.model_hash,
-                prev_hash=event.prev_hash,
-                hash=event.hash,
-            )
+        """Queue one sealed event for the command's INSERT."""
+        self.pending.append(
+            {
+                "case_id": event.case_id,
+                "seq": event.seq,
+                "type": event.type,
+                "at": event.at,
+                "actor": event.actor,
+                "actor_unit": event.actor_unit,
+                "task_id": event.task_id,
+                "payload": event.payload,
+                "model_hash": event.model_hash,
+                "prev_hash": event.prev_hash,
+                "hash": event.hash,
+            }
         )
+
+    def flush(self) -> None:
+        """Write the queued events."""
+        if self.pending:
+            rows, self.pending = self.pending, []
+            self.session.execute(insert(CaseEventRow), rows)
 
     def for_case(self, case_id: int) -> list[CaseEvent]:
         """Every event of a case in order."""
+        self.flush()
         rows = self.session.scalars(
             select(CaseEventRow).where(CaseEventRow.case_id == case_id).order_by(CaseEventRow.seq)
         )

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import TracebackType
-from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.adapters.audit_repository import AuditRepository
 from engine.adapters.calendar_repository import CalendarOverrideRepository
-from engine.adapters.messaging_repository import (
-    IncidentRepository,
-    OutboxRepository,
-    SubscriptionRepository,
-)
+from engine.adapters.messaging_repository import IncidentRepository, SubscriptionRepository
+from engine.adapters.outbox_repository import OutboxRepository
 from engine.adapters.report_repository import ReportRepository
 from engine.adapters.repository import (
     CaseRepository,
@@ -75,12 +73,24 @@ class SqlUnitOfWork:
     def commit(self) -> None:
         """Make the command's changes durable."""
         assert self.session is not None
+        self.events.flush()
         self.session.commit()
 
-    def savepoint(self) -> Any:
-        """A nested transaction: leaving the block with an exception undoes only its changes."""
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A nested transaction: leaving the block with an exception undoes only its changes
+        (the history events it queued included)."""
         assert self.session is not None
-        return self.session.begin_nested()
+        mark = len(self.events.pending)
+        nested = self.session.begin_nested()
+        try:
+            yield
+            self.events.flush()
+        except BaseException:
+            del self.events.pending[mark:]
+            nested.rollback()
+            raise
+        nested.commit()
 
     def rollback(self) -> None:
         """Drop the command's changes."""
