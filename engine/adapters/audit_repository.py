@@ -7,10 +7,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, delete, func, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from engine.adapters.rows import AuditAccessRow, AuditDigestRow, Base, CaseEventRow, CaseRow
 from engine.domain.audit import AccessEntry, CaseHead, Digest
+from engine.domain.errors import PermissionDeniedError
 from engine.domain.model import CaseEvent
 
 APPEND_ONLY = ("case_event", "audit_digest", "audit_access")
@@ -299,7 +301,14 @@ class append_only_bypass:  # noqa: N801 - used as a context manager, reads like 
     def __enter__(self) -> None:
         if self.dialect == "postgresql":
             # Fails with "permission denied to set parameter" for the application's own role.
-            self.session.execute(text("SET LOCAL session_replication_role = replica"))
+            try:
+                with self.session.begin_nested():
+                    self.session.execute(text("SET LOCAL session_replication_role = replica"))
+            except DBAPIError as exc:
+                raise PermissionDeniedError(
+                    f"deleting from {self.table} needs a DBA role (one allowed to set "
+                    "session_replication_role); run the purge with the database owner's URL"
+                ) from exc
         elif self.dialect == "sqlite":
             for name in (f"{self.table}_no_update", f"{self.table}_no_delete"):
                 self.session.execute(text(f"DROP TRIGGER IF EXISTS {name}"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import and_, exists, func, literal, not_, or_, select
+from sqlalchemy import Text, and_, cast, exists, func, literal, not_, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -16,6 +16,7 @@ from engine.domain.model import CaseStatus
 from engine.domain.reporting import Cohort, Tally
 
 C, T = CaseRow, TaskRow
+EPOCH_ORDINAL = 719_163  # date(1970, 1, 1).toordinal()
 PAUSED = "paused"
 
 
@@ -131,52 +132,73 @@ class ReportRepository:
     def working_time(
         self, cohort: Cohort, tz: tzinfo, periods: list[tuple[float, float]]
     ) -> list[tuple[str, str, int, int, float]]:
-        """(side, unit, local day, cases, office seconds worked that day before the instant)
-        for the start (acceptance, else receipt) and the end of every resolved case."""
+        """(side, unit, local day as an ordinal, cases, office seconds worked that day before
+        the instant) for the start (acceptance, else receipt) and the end of resolved cases."""
         k = Conditions(cohort)
         d = self.dialect
+        offset = q.utc_offset(tz, cohort.start)
         out: list[tuple[str, str, int, int, float]] = []
         for side, column in (
             ("start", func.coalesce(C.accepted_at, C.received_at)),
             ("end", C.finished_at),
         ):
-            day = q.local_day(d, column, tz, cohort.start)
-            worked = q.worked_seconds(d, q.seconds_of_day(d, column, tz, cohort.start), periods)
+            epoch = q.local_epoch(d, column, offset)
+            day = q.day_number(d, epoch)
+            worked = q.worked_seconds(d, epoch - day * 86400, periods)
             stmt = (
                 select(C.unit, day, func.count(), func.sum(worked))
                 .where(k.where, k.resolved)
                 .group_by(C.unit, day)
             )
-            for unit, when, n, seconds in self.session.execute(stmt):
-                out.append((side, unit, _ordinal(when), int(n), float(seconds or 0)))
+            for unit, days, n, seconds in self.session.execute(stmt):
+                out.append((side, unit, EPOCH_ORDINAL + int(days), int(n), float(seconds or 0)))
         return out
 
     def irregular(self, cohort: Cohort) -> list[dict[str, Any]]:
-        """Cases the 766 verdict needs the legal clock for (see Conditions.irregular)."""
+        """Cases the 766 verdict needs the legal clock for (see Conditions.irregular); the
+        clock comes as JSON text ("clock"), read only for the cases that need it."""
         k = Conditions(cohort)
-        stmt = select(
-            C.id,
-            C.code,
-            C.unit,
-            C.model_version_id,
-            C.channel,
-            C.received_at,
-            C.finished_at,
-            C.appointment_at,
-            C.on_time,
-            C.supplement_count,
-            C.reappointments,
-            C.sla_state,
-            C.legal_clock,
-            k.resolved.label("resolved"),
-        ).where(k.where, k.irregular)
-        return [dict(row._mapping) for row in self.session.execute(stmt)]
+        # Ids first (PostgreSQL answers from the covering index), then the few rows themselves.
+        ids = list(self.session.scalars(select(C.id).where(k.where, k.irregular)))
+        resolved = k.resolved.label("resolved")
+        rows: list[dict[str, Any]] = []
+        for chunk in _chunks(ids):
+            stmt = select(
+                C.id,
+                C.code,
+                C.unit,
+                C.model_version_id,
+                C.channel,
+                C.received_at,
+                C.finished_at,
+                C.appointment_at,
+                C.on_time,
+                C.supplement_count,
+                C.reappointments,
+                C.sla_state,
+                cast(C.legal_clock, Text).label("clock"),
+                resolved,
+            ).where(C.id.in_(chunk))
+            rows.extend(dict(row._mapping) for row in self.session.execute(stmt))
+        return rows
 
-    def overdue(self, cohort: Cohort, limit: int | None) -> list[dict[str, Any]]:
-        """Overdue dossiers the SQL judged (finished late, or open past the appointment)."""
+    def overdue(self, cohort: Cohort, limit: int | None) -> list[tuple[str, Any, int]]:
+        """(unit, received_at, id) of the first overdue dossiers the SQL judged (finished
+        late, or open past the appointment), in that order."""
         k = Conditions(cohort)
         stmt = (
-            select(
+            select(C.unit, C.received_at, C.id)
+            .where(k.where, or_(k.resolved_late, k.open_overdue))
+            .order_by(C.unit, C.received_at, C.id)
+            .limit(limit)
+        )
+        return [(unit, received, int(id_)) for unit, received, id_ in self.session.execute(stmt)]
+
+    def cases_by_id(self, ids: list[int]) -> list[dict[str, Any]]:
+        """The list columns of the given cases."""
+        rows: list[dict[str, Any]] = []
+        for chunk in _chunks(ids):
+            stmt = select(
                 C.id,
                 C.code,
                 C.unit,
@@ -187,28 +209,9 @@ class ReportRepository:
                 C.finished_at,
                 C.supplement_count,
                 C.status,
-            )
-            .where(k.where, or_(k.resolved_late, k.open_overdue))
-            .order_by(C.unit, C.received_at, C.id)
-            .limit(limit)
-        )
-        return [dict(row._mapping) for row in self.session.execute(stmt)]
-
-    def cases_by_id(self, ids: list[int]) -> list[dict[str, Any]]:
-        """The list columns of the given cases."""
-        stmt = select(
-            C.id,
-            C.code,
-            C.unit,
-            C.procedure_id,
-            C.channel,
-            C.received_at,
-            C.appointment_at,
-            C.finished_at,
-            C.supplement_count,
-            C.status,
-        ).where(C.id.in_(ids))
-        return [dict(row._mapping) for row in self.session.execute(stmt)]
+            ).where(C.id.in_(chunk))
+            rows.extend(dict(row._mapping) for row in self.session.execute(stmt))
+        return rows
 
     def _late_steps(self, cohort: Cohort) -> tuple[Any, ColumnElement[bool]]:
         k = Conditions(cohort)
@@ -218,23 +221,26 @@ class ReportRepository:
     def late_steps(self, cohort: Cohort, case_ids: list[int]) -> list[dict[str, Any]]:
         """Steps of these cases that ran late (verdict late, or open past due at as_of)."""
         where, late = self._late_steps(cohort)
-        stmt = (
-            select(
-                T.case_id,
-                T.element_id,
-                T.name,
-                T.unit,
-                T.state,
-                T.due_at,
-                T.completed_at,
-                func.coalesce(T.completed_by, T.assignee).label("officer"),
-                T.candidate_groups,
+        rows: list[dict[str, Any]] = []
+        for chunk in _chunks(case_ids):
+            stmt = (
+                select(
+                    T.case_id,
+                    T.element_id,
+                    T.name,
+                    T.unit,
+                    T.state,
+                    T.due_at,
+                    T.completed_at,
+                    func.coalesce(T.completed_by, T.assignee).label("officer"),
+                    T.candidate_groups,
+                )
+                .join(C, C.id == T.case_id)
+                .where(where, late, T.case_id.in_(chunk))
+                .order_by(T.case_id, T.due_at, T.id)
             )
-            .join(C, C.id == T.case_id)
-            .where(where, late, T.case_id.in_(case_ids))
-            .order_by(T.case_id, T.due_at, T.id)
-        )
-        return [dict(row._mapping) for row in self.session.execute(stmt)]
+            rows.extend(dict(row._mapping) for row in self.session.execute(stmt))
+        return rows
 
     def late_by_officer(self, cohort: Cohort) -> list[dict[str, Any]]:
         """Late steps of the cohort's dossiers per officer who held them (or group, if nobody)."""
@@ -295,9 +301,5 @@ class ReportRepository:
         return [dict(p or {}) for p in self.session.scalars(stmt)]
 
 
-def _ordinal(value: Any) -> int:
-    if isinstance(value, str):
-        from datetime import date
-
-        return date.fromisoformat(value[:10]).toordinal()
-    return int(value.toordinal())
+def _chunks(ids: list[int], size: int = 5000) -> list[list[int]]:
+    return [ids[i : i + size] for i in range(0, len(ids), size)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import Date, Integer, and_, case, cast, func, literal_column, or_
+from sqlalchemy import Integer, and_, case, cast, func, literal_column, or_
 from sqlalchemy.sql.elements import ColumnElement
 
 from engine.adapters.rows import CaseRow
@@ -46,21 +46,18 @@ def case_value(condition: ColumnElement[bool], value: Any, otherwise: Any = None
     return case((condition, value), else_=otherwise)
 
 
-def local_day(dialect: str, column: Any, tz: tzinfo, near: datetime) -> Any:
-    """The local calendar day of an instant column (an ISO date string on SQLite)."""
+def local_epoch(dialect: str, column: Any, offset_seconds: int) -> Any:
+    """Seconds since 1970-01-01 00:00 local time of an instant column (a fixed UTC offset)."""
     if dialect == "postgresql":
-        return cast(func.timezone(_tz_name(tz), column), Date())
-    return func.date(column, _sqlite_offset(tz, near))
+        return func.date_part("epoch", column) + offset_seconds
+    return (func.julianday(column) - 2440587.5) * 86400.0 + offset_seconds
 
 
-def seconds_of_day(dialect: str, column: Any, tz: tzinfo, near: datetime) -> Any:
-    """Seconds since local midnight of an instant column."""
+def day_number(dialect: str, epoch: Any) -> Any:
+    """Whole local days since 1970-01-01 of a local epoch."""
     if dialect == "postgresql":
-        local = func.timezone(_tz_name(tz), column)
-        return func.date_part("epoch", local - func.date_trunc("day", local))
-    offset, back = _sqlite_offset(tz, near), _sqlite_offset(tz, near, sign=-1)
-    day_start_utc = func.julianday(func.date(column, offset), back)
-    return (func.julianday(column) - day_start_utc) * 86400.0
+        return cast(func.floor(epoch / 86400), Integer)
+    return cast(epoch / 86400, Integer)  # epochs here are positive: truncation is floor
 
 
 def worked_seconds(dialect: str, seconds: Any, periods: list[tuple[float, float]]) -> Any:
@@ -79,19 +76,11 @@ def either(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
     return or_(*conditions)
 
 
-def _tz_name(tz: tzinfo) -> str:
-    name = getattr(tz, "key", None)
-    if not name:
-        raise ValueError("the calendar's time zone needs an IANA name for PostgreSQL")
-    return str(name)
-
-
-def _sqlite_offset(tz: tzinfo, near: datetime, sign: int = 1) -> str:
-    # SQLite has no time zones: use the zone's offset at the report's period (Vietnam has had
-    # a fixed +07:00 since 1975).
+def utc_offset(tz: tzinfo, near: datetime) -> int:
+    """The zone's UTC offset in seconds at an instant. Vietnam has kept +07:00 since 1975; a
+    zone with daylight saving would need the offset per row, which these queries do not do."""
     offset = near.astimezone(tz).utcoffset() or timedelta(0)
-    seconds = sign * int(offset.total_seconds())
-    return f"{'+' if seconds >= 0 else '-'}{abs(seconds)} seconds"
+    return int(offset.total_seconds())
 
 
 def utc(value: datetime) -> datetime:

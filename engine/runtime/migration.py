@@ -132,7 +132,7 @@ def plan_migration(
     instance = Instance.load(old, state, env, connectors)
     workflow = instance.workflow
     before = _live(workflow)
-    live = sorted({element for _, element, _ in before.values()})
+    live = sorted({element for element, _ in before.values()})
     try:
         with env.active():
             obstacles = _migrate(workflow, old, new)
@@ -143,19 +143,19 @@ def plan_migration(
     except Exception as exc:  # the diff API is new: whatever it raises is a refusal
         return MigrationPlan([Obstacle("failed", detail=f"{type(exc).__name__}: {exc}")], live)
     if after != before:
-        lost = sorted({e for i, (_, e, _) in before.items() if after.get(i) != before[i]})
+        lost = sorted({e for i, (e, _) in before.items() if after.get(i) != before[i]})
         detail = f"the live tasks at {', '.join(lost) or 'new elements'} would not survive the move"
         return MigrationPlan([Obstacle("failed", detail=detail)], live)
     return MigrationPlan([], live, moved)
 
 
-def _live(workflow: Any) -> dict[Any, tuple[str, str, str]]:
-    """Live tasks of the case and its subprocesses: id -> (workflow, element, state)."""
+def _live(workflow: Any) -> dict[Any, tuple[str, str]]:
+    """Live tasks of the case and its subprocesses: id -> (element, state)."""
     found = {}
     for wf in [workflow, *workflow.subprocesses.values()]:
         for task in wf.get_tasks(state=LIVE, skip_subprocesses=True):
             element = task.task_spec.bpmn_id or task.task_spec.name
-            found[task.id] = (str(wf.spec.name), element, TaskState.get_name(task.state))
+            found[task.id] = (element, TaskState.get_name(task.state))
     return found
 
 

@@ -24,19 +24,18 @@ class OverdueLists:
 
 
 def overdue_lists(
-    uow: UnitOfWork, cohort: Cohort, late_irregular: list[int], limit: int | None
+    uow: UnitOfWork,
+    cohort: Cohort,
+    late_irregular: list[tuple[str, Any, int]],
+    limit: int | None,
 ) -> OverdueLists:
     """Overdue dossiers of the cohort, oldest first per unit, with who held each late step.
 
-    `late_irregular`: the overdue cases the legal clock judged (engine.services.reports).
+    `late_irregular`: (unit, received_at, id) of the overdue cases the legal clock judged.
     """
-    late = late_irregular
-    dossiers = uow.reports.overdue(cohort, limit)
-    if late:
-        dossiers += uow.reports.cases_by_id(late)
+    first = sorted(uow.reports.overdue(cohort, limit) + late_irregular)[:limit]
+    dossiers = uow.reports.cases_by_id([id_ for _, _, id_ in first])
     dossiers.sort(key=lambda d: (d["unit"], d["received_at"], d["id"]))
-    if limit is not None:
-        dossiers = dossiers[:limit]
     steps: dict[int, list[dict[str, Any]]] = {}
     if dossiers:
         for step in uow.reports.late_steps(cohort, [d["id"] for d in dossiers]):

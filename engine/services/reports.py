@@ -17,7 +17,7 @@ from engine.domain.model import Actor
 from engine.domain.reporting import Cohort, Period, Tally
 from engine.services import report_figures as figures
 from engine.services.context import Context, UnitOfWork
-from engine.services.report_clock import net_working_hours, on_time_766
+from engine.services.report_clock import Judge, net_working_hours
 from engine.services.report_lists import OverdueLists, overdue_lists
 
 REPORT_ROLES = ("leader", "auditor", "admin", "system")
@@ -99,21 +99,21 @@ def service_quality_report(ctx: Context, actor: Actor, request: ReportRequest) -
 
 def judged_tallies(
     ctx: Context, uow: UnitOfWork, cohort: Cohort
-) -> tuple[list[Tally], dict[int, dict[str, Any]], list[int]]:
+) -> tuple[list[Tally], dict[int, dict[str, Any]], list[tuple[str, Any, int]]]:
     """The cohort's tallies with the cases SQL could not judge judged by the legal clock;
     also the model metadata by version and the ids of those cases found overdue."""
     tallies = uow.reports.tallies(cohort)
     metas = _metas(uow, {t.version_id for t in tallies})
     by_key = {(t.unit, t.version_id, t.channel): t for t in tallies}
-    late: list[int] = []
+    late: list[tuple[str, Any, int]] = []
+    judge = Judge(ctx.calendar, cohort.as_of)
     for row in uow.reports.irregular(cohort):
-        limit = metas.get(row["model_version_id"], {}).get("time_limit")
-        ok = on_time_766(row, cohort.as_of, ctx.calendar, limit)
+        ok = judge.on_time(row, metas.get(row["model_version_id"], {}).get("time_limit"))
         stage = "resolved" if row["resolved"] else "open"
         key = f"{stage}_on_time" if ok else ("resolved_late" if row["resolved"] else "open_overdue")
         by_key[(row["unit"], row["model_version_id"], row["channel"])].counts[key] += 1
         if not ok:
-            late.append(row["id"])
+            late.append((row["unit"], row["received_at"], row["id"]))
     return tallies, metas, late
 
 

@@ -49,3 +49,19 @@ Feature: Birth registration, permanent residence and health insurance in one onl
     Then the case has status 9 "Đã xử lý xong"
     And the residence case has status 8 "Dừng xử lý"
     And the case shows the residence was refused because the address does not exist
+
+  Scenario: The police have not answered after 2 working days: the commune's leader chases them
+    Given "mc.lan" receives an online bundle dossier for residence at "CA-PHUCXA" and insurance at "BHXH-BADINH"
+    When the birth is registered and signed at the commune
+    And the worker routes the messages
+    And "bh.em" issues the child's health-insurance card
+    And the worker routes the messages
+    Then "ld.cuong" does not see the task "chase_residence" in the unit's task list yet
+    When the worker runs every hour until 10:00 on Thursday 6 March 2025
+    Then "ld.cuong" sees the task "chase_residence" in the unit's task list
+    And "ld.cuong" does not see the task "chase_insurance" in the unit's task list yet
+    When "ld.cuong" claims and completes "chase_residence" asking for the result today
+    And "ca.dung" registers the child's permanent residence
+    And the worker routes the messages
+    Then the case has status 9 "Đã xử lý xong"
+    And the bundle dossier waits for nothing

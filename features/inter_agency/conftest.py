@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from features.conftest import ROLE_OF, World, claim
+from features.conftest import MONTHS, ROLE_OF, VN, World, claim
 from features.inter_agency.fake_receiver import FakeReceiver
 
 BUNDLE = "birth_registration_bundle"
@@ -169,6 +169,11 @@ def registered_and_signed(world: World) -> None:
     _complete(world, "ld.cuong", "leader_sign", {"sign_result": "signed"})
 
 
+@when(parsers.parse('"{user}" claims and completes "{element_id}" asking for the result today'))
+def chase(world: World, user: str, element_id: str) -> None:
+    _complete(world, user, element_id, example("chase"))
+
+
 @when(
     parsers.parse(
         '"{user}" claims and completes "notify_citizen" telling the citizen through VNeID'
@@ -187,6 +192,23 @@ def worker_routes(ctx: Any) -> None:
     from engine.worker import run_once
 
     run_once(ctx)
+
+
+@when(
+    parsers.parse(
+        "the worker runs every hour until {hh:d}:{mm:d} on {weekday} {day:d} {month} {year:d}"
+    )
+)
+def worker_runs_hourly_until(
+    ctx: Any, clock: Any, hh: int, mm: int, weekday: str, day: int, month: str, year: int
+) -> None:
+    until = datetime(year, MONTHS[month], day, hh, mm, tzinfo=VN)
+    assert until.strftime("%A") == weekday, f"{until:%d %B %Y} is a {until:%A}"
+    while clock.now() + timedelta(hours=1) < until:
+        clock.advance(timedelta(hours=1))
+        worker_routes(ctx)
+    clock.set(until)
+    worker_routes(ctx)
 
 
 @when(parsers.parse("{hours:d} hours pass and the worker routes the messages"))
@@ -287,6 +309,18 @@ def _waiting(ctx: Any, code: str) -> list[str]:
 @then(parsers.parse('the bundle dossier waits for "{first}" and "{second}"'))
 def waits_for_both(ctx: Any, world: World, first: str, second: str) -> None:
     assert _waiting(ctx, world.case_code or "") == sorted([first, second])
+
+
+@then("the bundle dossier waits for nothing")
+def waits_for_nothing(ctx: Any, world: World) -> None:
+    assert _waiting(ctx, world.case_code or "") == []
+
+
+@then(parsers.parse('"{user}" does not see the task "{element_id}" in the unit\'s task list yet'))
+def not_yet(world: World, user: str, element_id: str) -> None:
+    response = world.client.get("/tasks", query_string={"scope": "units"}, headers=world.as_(user))
+    assert response.status_code == 200
+    assert element_id not in [t["element_id"] for t in response.get_json()["items"]]
 
 
 @then(parsers.parse('the bundle dossier waits for "{element_id}"'))

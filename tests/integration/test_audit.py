@@ -365,6 +365,10 @@ def test_on_postgresql_only_a_dba_can_lift_the_trigger(ctx: Any) -> None:
         with pytest.raises(DBAPIError, match="permission denied"), ctx.db_engine.begin() as conn:
             conn.execute(text(f"SET LOCAL ROLE {role}"))
             conn.execute(text("SET LOCAL session_replication_role = replica"))
+        # So a purge run with the application's role is refused with a clear message.
+        with pytest.raises(PermissionDeniedError, match="needs a DBA role"), ctx.uow() as uow:
+            uow.session.execute(text(f"SET LOCAL ROLE {role}"))
+            uow.audit.delete_cases([1])
     finally:
         with ctx.db_engine.begin() as conn:
             conn.execute(text(f"DROP OWNED BY {role}"))

@@ -22,7 +22,7 @@ from engine.runtime.messages import DOSSIER
 from engine.services.access import require_role
 from engine.services.context import Context
 from engine.services.messaging.outbound import case_stream, json_safe
-from engine.services.messaging.routing import dispatch
+from engine.services.messaging.routing import BUSY_RETRY, TargetBusy, dispatch
 
 SENDER_ROLES = {"integration", "admin", "system"}
 NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.:-]{0,199}\Z")
@@ -118,7 +118,13 @@ def receive_message(
         if uow.outbox.waits_behind(row):
             uow.commit()  # an earlier message of the dossier is still on its way: the router
             return _result(row, duplicate=False)  # delivers this one after it, in order
-        outcome = dispatch(ctx, uow, row, now, actor)
+        try:
+            with uow.savepoint():
+                outcome = dispatch(ctx, uow, row, now, actor)
+        except TargetBusy:  # the case is in another command: the router delivers it shortly
+            uow.outbox.postpone(row.id, now + BUSY_RETRY)
+            uow.commit()
+            return _result(row, duplicate=False)
         if outcome.state == OutboxState.PENDING:
             raise NotFoundError(
                 f"no case waits for message '{name}' with correlation {flat} and no procedure "

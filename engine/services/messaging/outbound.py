@@ -38,15 +38,15 @@ def publish(recorder: CaseRecorder, instance: Instance) -> None:
     if not instance.subscriptions_changed(catches):
         return
     case, uow, now = recorder.case, recorder.uow, recorder.now
-    uow.subscriptions.replace(
+    added = uow.subscriptions.replace(
         case.id,
         [
             Subscription(case.id, case.code, c.name, c.element_id, dict(c.correlation), now)
             for c in catches
         ],
     )
-    for catch in catches:
-        uow.outbox.wake(catch.name, catch.correlation.get(DOSSIER), now)
+    for sub in added:  # messages kept for a catch that just appeared are due now
+        uow.outbox.wake(sub.name, sub.correlation.get(DOSSIER), now)
 
 
 def queue(recorder: CaseRecorder, message: OutgoingMessage) -> OutboxMessage:

@@ -23,7 +23,7 @@ from typing import Any, Protocol
 from engine.domain.messaging import OutboxChannel, OutboxMessage, OutboxState
 from engine.services.context import Context
 from engine.services.messaging.config import MessagingConfig, Transport
-from engine.services.messaging.routing import open_incident
+from engine.services.messaging.failures import open_incident
 
 log = logging.getLogger("motcua.outbox")
 

@@ -12,25 +12,31 @@ configured number of attempts.
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from engine.domain.errors import ConflictError, EngineError, InvalidInputError, NotFoundError
-from engine.domain.messaging import Incident, OutboxMessage, OutboxState
+from engine.domain.errors import ConflictError, InvalidInputError, NotFoundError
+from engine.domain.messaging import OutboxMessage, OutboxState
 from engine.domain.model import SYSTEM_ACTOR, Actor, Case, CaseStatus, Channel, ModelVersion
 from engine.runtime.instance import Instance
 from engine.runtime.messages import DOSSIER, Delivery, WaitingCatch, matches
 from engine.services.context import Context, UnitOfWork
+from engine.services.messaging.failures import open_incident, record_failure
 from engine.services.recording import CaseRecorder
 
-log = logging.getLogger("motcua.messages")
 UNIT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}\Z")
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 _STARTS: dict[str, list[str]] = {}  # model content hash -> names of its start messages
+
+
+BUSY_RETRY = timedelta(seconds=5)
+
+
+class TargetBusy(Exception):  # noqa: N818 (a signal, not an error)
+    """The target case is locked by a command right now: deliver a moment later."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +117,8 @@ def route_messages(ctx: Context, limit: int = 500, actor: Actor = SYSTEM_ACTOR) 
             try:
                 with uow.savepoint():
                     dispatch(ctx, uow, row, now, actor)
+            except TargetBusy:  # not a failure: the case is in another command right now
+                uow.outbox.postpone(row.id, now + BUSY_RETRY)
             except Exception as exc:  # the target's failure: retried later, never lost
                 record_failure(ctx, uow, row.id, now, exc)
             uow.commit()
@@ -161,6 +169,8 @@ def deliver_to_waiting(
         catch = WaitingCatch(sub.element_id, sub.name, sub.correlation)
         if not matches(catch, arrival.name, arrival.correlation):
             continue
+        if not uow.subscriptions.try_lock_case(sub.case_id):
+            raise TargetBusy(sub.case_code)
         case = uow.cases.get(sub.case_id, lock=True)
         if case is None or case.completed:
             continue
@@ -281,45 +291,3 @@ def start_from_message(
     recorder.finish(instance)
     uow.cases.save(case)
     return case
-
-
-def open_incident(
-    uow: UnitOfWork, row: OutboxMessage, kind: str, error: str, now: datetime
-) -> Incident:
-    """Record an incident for an outbox row an operator must look at."""
-    log.warning("message %s (%s): %s", row.key, kind, error)
-    return uow.incidents.add(
-        Incident(
-            kind=kind,
-            outbox_id=row.id,
-            name=row.name,
-            channel=row.channel.value,
-            case_code=row.source_case,
-            error=error[:2000],
-            attempts=row.attempts,
-            created_at=now,
-            detail={"key": row.key, "correlation": row.correlation, "endpoint": row.endpoint},
-        )
-    )
-
-
-def record_failure(
-    ctx: Context, uow: UnitOfWork, row_id: int, now: datetime, exc: Exception
-) -> OutboxMessage | None:
-    """A delivery attempt failed: retry later with backoff, or a dead letter and an incident."""
-    row = uow.outbox.get(row_id, lock=True)
-    if row is None:
-        return None
-    row.attempts += 1
-    what = exc.message if isinstance(exc, EngineError) else str(exc)
-    row.last_error = f"{type(exc).__name__}: {what}"[:2000]
-    config = ctx.messaging
-    if row.attempts >= config.max_attempts:
-        row.state = OutboxState.DEAD
-        open_incident(
-            uow, row, "dead_letter", f"failed {row.attempts} times; last: {row.last_error}", now
-        )
-    else:
-        row.state, row.next_attempt_at = OutboxState.PENDING, now + config.backoff(row.attempts)
-    uow.outbox.update(row)
-    return row
