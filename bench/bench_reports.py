@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import psycopg  # noqa: E402
-from sqlalchemy import text  # noqa: E402
+from sqlalchemy import insert, text  # noqa: E402
 
 from engine.adapters.database import upgrade  # noqa: E402
 from engine.adapters.rows import CaseRow, TaskRow  # noqa: E402
@@ -81,9 +81,9 @@ def build(ctx: Any, cases: int) -> dict[str, float]:
     copies = cases // template - 1
     with ctx.db_engine.begin() as conn:
         for i in range(0, len(data.cases), 5000):
-            conn.execute(CaseRow.__table__.insert(), data.cases[i : i + 5000])
+            conn.execute(insert(CaseRow), data.cases[i : i + 5000])
         for i in range(0, len(data.tasks), 10000):
-            conn.execute(TaskRow.__table__.insert(), data.tasks[i : i + 10000])
+            conn.execute(insert(TaskRow), data.tasks[i : i + 10000])
         shift = f"k * {template}"
         conn.execute(
             text(
@@ -157,10 +157,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/test")
     parser.add_argument("--keep", action="store_true", help="keep the schema (prints its name)")
+    parser.add_argument("--schema", help="measure again on a schema kept by --keep")
     args = parser.parse_args()
-    schema = f"bench_reports_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(args.postgres, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
+    schema = args.schema or f"bench_reports_{uuid.uuid4().hex[:8]}"
+    if not args.schema:
+        with psycopg.connect(args.postgres, autocommit=True) as conn:
+            conn.execute(f"CREATE SCHEMA {schema}")
     url = args.postgres.replace("postgresql://", "postgresql+psycopg://")
     url += ("&" if "?" in url else "?") + f"options=-csearch_path%3D{schema}"
     upgrade(url)
@@ -168,7 +170,9 @@ def main() -> None:
     ctx = build_context(settings, clock=FakeClock(datetime(2025, 11, 3, 9, tzinfo=VN)))
     tz = ctx.calendar.hours.tz
     try:
-        result: dict[str, Any] = {"cases": args.cases, **build(ctx, args.cases)}
+        result: dict[str, Any] = {"cases": args.cases}
+        if not args.schema:
+            result.update(build(ctx, args.cases))
         with ctx.db_engine.connect() as conn:
             result["case_table"] = conn.scalar(
                 text("SELECT pg_size_pretty(pg_total_relation_size('\"case\"'))")
@@ -209,7 +213,7 @@ def main() -> None:
         print(json.dumps(result, indent=2, ensure_ascii=False))
     finally:
         ctx.db_engine.dispose()
-        if args.keep:
+        if args.keep or args.schema:
             print(f"kept schema {schema}", file=sys.stderr)
         else:
             with psycopg.connect(args.postgres, autocommit=True) as conn:

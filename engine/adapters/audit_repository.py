@@ -88,11 +88,30 @@ class AuditRepository:
             stmt = stmt.where(CaseRow.code == code)
         return [_head(r) for r in self.session.execute(stmt)]
 
-    def stream_events(self, case_ids: list[int] | None = None) -> Iterator[tuple[int, CaseEvent]]:
-        """(row id, event) of the given cases (all when None), by case then seq, in batches."""
+    def stream_heads(
+        self, units: Iterable[str] | None = None, code: str | None = None
+    ) -> Iterator[CaseHead]:
+        """heads() in case id order, streamed (verification of millions of cases)."""
+        stmt = select(*_HEAD_COLUMNS).order_by(CaseRow.id)
+        if units is not None:
+            stmt = stmt.where(CaseRow.unit.in_(sorted(units)))
+        if code is not None:
+            stmt = stmt.where(CaseRow.code == code)
+        result = self.session.connection().execute(stmt.execution_options(yield_per=STREAM_BATCH))
+        for row in result:
+            yield _head(row)
+
+    def stream_events(
+        self, case_ids: list[int] | None = None, units: Iterable[str] | None = None
+    ) -> Iterator[tuple[int, CaseEvent]]:
+        """(row id, event) of the given cases or units (all when None), by case then seq."""
         stmt = select(*_EVENT_COLUMNS).order_by(CaseEventRow.case_id, CaseEventRow.seq)
         if case_ids is not None:
             stmt = stmt.where(CaseEventRow.case_id.in_(case_ids))
+        if units is not None:
+            stmt = stmt.join(CaseRow, CaseRow.id == CaseEventRow.case_id).where(
+                CaseRow.unit.in_(sorted(units))
+            )
         # Core rows through the session's connection: the ORM's row loading costs ~15% here.
         conn = self.session.connection()
         result = conn.execute(stmt.execution_options(yield_per=STREAM_BATCH))

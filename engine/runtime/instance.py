@@ -52,6 +52,11 @@ class LoadedModel:
         """Names of the messages that start a case of this model (message start events)."""
         return messages.start_messages(self.spec)
 
+    @property
+    def starts_only_by_message(self) -> bool:
+        """True when a case of this model can only be started by a message."""
+        return messages.starts_only_by_message(self.spec)
+
     def element(self, element_id: str) -> dict[str, Any]:
         """Element info (tag, name, lane, properties) or an empty record."""
         return self.elements.get(element_id) or {

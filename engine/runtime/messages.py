@@ -242,3 +242,11 @@ def start_messages(spec: Any) -> list[str]:
             )
             names.extend(d.name for d in defs if isinstance(d, MessageEventDefinition))
     return sorted(set(names))
+
+
+def starts_only_by_message(spec: Any) -> bool:
+    """True when every start event of the process waits for a message (no plain start)."""
+    starts = [t for t in spec.task_specs.values() if isinstance(t, StartEvent)]
+    return bool(starts) and all(
+        isinstance(t.event_definition, MessageEventDefinition) for t in starts
+    )

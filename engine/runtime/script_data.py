@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
+from itertools import chain
 from typing import Any
 from uuid import UUID
 
@@ -64,39 +65,47 @@ def _footprint(value: Any) -> int:
     return known[id(value)]
 
 
-def check_data(values: Mapping[str, Any], what: str) -> None:
-    """Refuse values that are not plain data (dict/list/str/number/datetime...) or too large.
+def _data_problem(level: list[Any]) -> str | None:
+    """Why the values in level are not plain data of bounded size, or None when they are.
 
     Items are counted as the serializer writes them (an aliased list once per reference), level
-    by level, so the check is fast on ordinary case data and stops early on anything else.
+    by level; `issuperset(map(type, ...))` runs in C, and most containers hold only scalars.
     """
-    left, scalars = MAX_DATA_ITEMS, DATA_SCALARS
-    for name, value in values.items():
-        if type(value) in scalars:
-            continue
-        level, depth = [value], 0
-        while level:
-            depth += 1
-            below: list[Any] = []
-            for item in level:
-                kind = type(item)
-                if kind in scalars:
-                    continue
-                if kind is dict:
+    left, depth, scalars = MAX_DATA_ITEMS, 0, DATA_SCALARS
+    while level:
+        depth += 1
+        below: list[Any] = []
+        for item in level:
+            kind = type(item)
+            if kind is dict:
+                if not scalars.issuperset(map(type, chain(item, item.values()))):
                     below += [k for k in item if type(k) not in scalars]
                     below += [v for v in item.values() if type(v) not in scalars]
-                elif kind is list or kind is tuple or kind is set:
+            elif kind is list or kind is tuple or kind is set:
+                if not scalars.issuperset(map(type, item)):
                     below += [v for v in item if type(v) not in scalars]
-                else:
-                    raise ScriptSecurityError(
-                        f"{what} '{name}' holds a {kind.__name__}, which is not data"
-                    )
-                left -= len(item) + 1
-                if left < 0 or depth > MAX_DATA_DEPTH:
-                    raise ScriptLimitError(
-                        f"{what} '{name}' is too large or too deeply nested (or contains itself)"
-                    )
-            level = below
+            elif kind not in scalars:
+                return f"holds a {kind.__name__}, which is not data"
+            left -= len(item) + 1 if kind not in scalars else 0
+            if left < 0 or depth > MAX_DATA_DEPTH:
+                return "is too large or too deeply nested (or contains itself)"
+        level = below
+    return None
+
+
+def check_data(values: Mapping[str, Any], what: str) -> None:
+    """Refuse values that are not plain data (dict/list/str/number/datetime...) or too large."""
+    if DATA_SCALARS.issuperset(map(type, values.values())):
+        return
+    if _data_problem([v for v in values.values() if type(v) not in DATA_SCALARS]) is None:
+        return
+    # Rare: walk again value by value, to name the one at fault.
+    for name, value in values.items():
+        problem = _data_problem([value])
+        if problem is not None:
+            error = ScriptSecurityError if "not data" in problem else ScriptLimitError
+            raise error(f"{what} '{name}' {problem}")
+    raise ScriptLimitError(f"{what} holds more than {MAX_DATA_ITEMS} items in all")
 
 
 def check_render(value: Any) -> None:

@@ -102,7 +102,13 @@ def compile_code(source: str, mode: str) -> CodeType:
     return code
 
 
+_PLAIN = DATA_SCALARS | {dict, list, tuple, set}
+
+
 def _is_data(value: Any) -> bool:
+    # The ABC check (Iterator) is slow: most values are plainly data by their exact type.
+    if type(value) in _PLAIN:
+        return True
     return not (callable(value) or isinstance(value, (ModuleType, Iterator)))
 
 

@@ -106,101 +106,110 @@ def _rebuild(digests: list[Digest]) -> tuple[dict[str, tuple[int, str]], DigestC
 def verify_history(
     ctx: Context, actor: Actor, code: str | None = None, expect_digest: str | None = None
 ) -> VerifyReport:
-    """Check the chains (of one case, of the auditor's units, or of all) and the digests."""
+    """Check the chains (of one case, of the auditor's units, or of all) and the digests.
+
+    Case rows and events are streamed side by side in case id order (a merge join), so memory
+    holds one case's state at a time plus the digests' head map.
+    """
     units = audit_scope(actor)
     started = time.perf_counter()
+    breaks: list[ChainBreak] = []
+    seen: set[str] = set()
+    cases = events = 0
     with ctx.reader() as uow:
-        heads = uow.audit.heads(units, code)
-        if code is not None and not heads:
-            raise NotFoundError(f"case {code} not found")
-        digest_map, check = _rebuild(uow.audit.digests())
+        digests = uow.audit.digests()
+        digest_map, check = _rebuild(digests)
         if expect_digest:
-            check.expected_found = any(d.digest == expect_digest for d in uow.audit.digests())
+            check.expected_found = any(d.digest == expect_digest for d in digests)
             if not check.expected_found:
                 check.ok = False
                 check.problems.append(f"no digest {expect_digest[:16]}… in the chain")
-        by_id = {h.case_id: h for h in heads}
-        walkers = {
-            h.case_id: ChainWalker(
-                h.code,
-                watch=frozenset({digest_map[h.code][0]}) if h.code in digest_map else frozenset(),
-            )
-            for h in heads
-        }
-        ids = [h.case_id for h in heads] if (code is not None or units is not None) else None
-        events = 0
-        for event_id, event in uow.audit.stream_events(ids):
-            walker = walkers.get(event.case_id)
-            if walker is not None:
-                walker.feed(event, event_id)
+        if code is not None:
+            heads = uow.audit.heads(units, code)
+            if not heads and not (code in digest_map and in_scope(code, units)):
+                raise NotFoundError(f"case {code} not found")  # a deleted case is reported
+            stream = uow.audit.stream_events([h.case_id for h in heads] or [-1])
+        else:
+            heads = uow.audit.stream_heads(units)
+            stream = uow.audit.stream_events(units=units)
+        pending = next(stream, None)
+        for head in heads:
+            walker = ChainWalker(head.code)
+            if head.code in digest_map:
+                walker.watch = frozenset({digest_map[head.code][0]})
+            while pending is not None and pending[1].case_id < head.case_id:
+                pending = next(stream, None)  # cannot happen: events refer to their case
+            while pending is not None and pending[1].case_id == head.case_id:
+                walker.feed(pending[1], pending[0])
                 events += 1
-        breaks = [b for h in heads if (b := walkers[h.case_id].finish(h)) is not None]
-        broken = {b.case_code for b in breaks}
-        breaks += _digest_breaks(digest_map, by_id, walkers, units, code, broken)
+                pending = next(stream, None)
+            cases += 1
+            seen.add(head.code)
+            found = walker.finish(head) or _digest_break(digest_map, head.code, walker)
+            if found is not None:
+                breaks.append(found)
+        breaks += _missing(digest_map, seen, units, code)
         protection = uow.audit.protection()
     scope = code or ("all" if units is None else ",".join(sorted(units)))
     return VerifyReport(
-        scope, len(heads), events, time.perf_counter() - started, breaks, check, protection
+        scope, cases, events, time.perf_counter() - started, breaks, check, protection
     )
 
 
-def _digest_breaks(
+def _digest_break(
+    digest_map: dict[str, tuple[int, str]], code: str, walker: ChainWalker
+) -> ChainBreak | None:
+    """A live case whose chain holds but no longer has the head a digest recorded."""
+    if code not in digest_map:
+        return None
+    seq, hash_ = digest_map[code]
+    seen = walker.hashes_at.get(seq)
+    if seen is None:
+        return ChainBreak(
+            code,
+            "truncated",
+            f"the history of {code} ends before seq {seq}, which a digest recorded",
+            seq,
+            None,
+            hash_,
+            None,
+        )
+    if seen != hash_:
+        return ChainBreak(
+            code,
+            "rewritten",
+            f"event {seq} of {code} is not the one a digest recorded "
+            "(the chain was rewritten and re-hashed)",
+            seq,
+            None,
+            hash_,
+            seen,
+        )
+    return None
+
+
+def _missing(
     digest_map: dict[str, tuple[int, str]],
-    by_id: dict[int, CaseHead],
-    walkers: dict[int, ChainWalker],
+    seen: set[str],
     units: frozenset[str] | None,
     code: str | None,
-    broken: set[str],
 ) -> list[ChainBreak]:
-    """Cases the digests vouch for that are gone, cut short or rewritten since."""
-    live = {h.code: h for h in by_id.values()}
-    found: list[ChainBreak] = []
-    for digest_code, (seq, hash_) in sorted(digest_map.items()):
-        if digest_code in broken or (code is not None and digest_code != code):
-            continue
-        if not in_scope(digest_code, units):
-            continue
-        head = live.get(digest_code)
-        if head is None:
-            found.append(
-                ChainBreak(
-                    digest_code,
-                    "missing_case",
-                    f"case {digest_code} is gone: a digest recorded its history up to seq {seq}",
-                    seq,
-                    None,
-                    hash_,
-                    None,
-                )
-            )
-            continue
-        seen = walkers[head.case_id].hashes_at.get(seq)
-        if seen is None:
-            found.append(
-                ChainBreak(
-                    digest_code,
-                    "truncated",
-                    f"the history of {digest_code} ends before seq {seq}, which a digest recorded",
-                    seq,
-                    None,
-                    hash_,
-                    None,
-                )
-            )
-        elif seen != hash_:
-            found.append(
-                ChainBreak(
-                    digest_code,
-                    "rewritten",
-                    f"event {seq} of {digest_code} is not the one a digest recorded "
-                    "(the chain was rewritten and re-hashed)",
-                    seq,
-                    None,
-                    hash_,
-                    seen,
-                )
-            )
-    return found
+    """Cases the digests vouch for that are gone."""
+    return [
+        ChainBreak(
+            digest_code,
+            "missing_case",
+            f"case {digest_code} is gone: a digest recorded its history up to seq {seq}",
+            seq,
+            None,
+            hash_,
+            None,
+        )
+        for digest_code, (seq, hash_) in sorted(digest_map.items())
+        if digest_code not in seen
+        and in_scope(digest_code, units)
+        and (code is None or digest_code == code)
+    ]
 
 
 def next_heads(

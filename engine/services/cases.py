@@ -63,6 +63,11 @@ def start_case(
         if latest is None:
             raise NotFoundError(f"procedure {procedure_id} not found")
         deployed = ctx.catalog.get(uow, latest.id)
+        if deployed.model.starts_only_by_message:
+            names = ", ".join(deployed.model.start_messages)
+            raise InvalidInputError(
+                f"procedure {procedure_id} starts only on a message from another agency ({names})"
+            )
         if channel not in deployed.meta.channels:
             raise InvalidInputError(f"procedure {procedure_id} does not accept channel {channel}")
         form = deployed.start_form

@@ -46,7 +46,7 @@ def line_chart(
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(target):.1f}" y2="{y(target):.1f}" '
             f'stroke="{TARGET}" stroke-dasharray="4 3"/>'
         )
-    coords = []
+    coords: list[tuple[float, float] | None] = []
     for i, (label, value) in enumerate(points):
         x = LEFT + (i * step if len(points) > 1 else plot_w / 2)
         body.append(
@@ -62,7 +62,8 @@ def line_chart(
             f'<text x="{x:.1f}" y="{y(value) - 8:.1f}" text-anchor="middle" fill="{INK}">'
             f"{value:.2f}%</text>"
         )
-    segments, current = [], []
+    segments: list[list[tuple[float, float]]] = []
+    current: list[tuple[float, float]] = []
     for point in coords + [None]:
         if point is None:
             if len(current) > 1:

@@ -197,6 +197,8 @@ def test_a_deleted_case_is_found_by_the_digest(ctx: Any) -> None:
         uow.commit()
     report = audit.verify_history(ctx, ADMIN)
     assert [(b.case_code, b.kind) for b in report.breaks] == [(code, "missing_case")]
+    [brk] = audit.verify_history(ctx, AUDITOR, code).breaks  # asked about by its code
+    assert brk.kind == "missing_case"
     second = audit.record_digest(ctx, ADMIN)
     assert second.prev_digest == first.digest and second.note["missing"] == [code]
     assert audit.verify_history(ctx, AUDITOR, other).ok

@@ -253,3 +253,10 @@ def test_a_kept_message_expires_into_an_incident_and_a_retry_delivers_it(
     run_once(ctx)
     received = [e for e in events(ctx, code) if e.type == "message_received"]
     assert [e.payload["message"]["key"] for e in received] == ["in/bhxh-gateway/late-1"]
+
+
+def test_a_procedure_that_starts_only_on_a_message_cannot_be_started_by_hand(ctx: Any) -> None:
+    from engine.domain.errors import InvalidInputError
+
+    with pytest.raises(InvalidInputError, match="starts only on a message .*residence_requested"):
+        cases.start_case(ctx, POLICE_OFFICER, "newborn_residence", 2, POLICE, {})

@@ -151,3 +151,30 @@ def test_webhooks_are_read_from_name_url_pairs(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("MOTCUA_WEBHOOKS", "a=ftp://x")
     with pytest.raises(RuntimeError, match="MOTCUA_WEBHOOKS"):
         Settings.from_env(database_url="sqlite://", secret_key="s" * 32)
+
+
+def test_intermediate_throw_and_catch_and_an_interrupting_boundary_message() -> None:
+    bundle = check_bundle(read_bundle(ROOT.parent / "tests/integration/data/message_kinds"))
+    assert bundle.ok and bundle.compiled is not None, bundle.problems
+    kinds = LoadedModel.from_json(
+        bundle.content_hash, bundle.compiled.spec_json, bundle.compiled.elements
+    )
+    instance = Instance.start(kinds, {"question": "ready?"})
+    [ping] = instance.take_messages("A-1")
+    assert (ping.name, ping.payload, ping.correlation) == (
+        "ping",
+        {"question": "ready?"},
+        {"dossier": "A-1"},
+    )
+    assert [(c.element_id, c.kind) for c in instance.waiting_messages("A-1")] == [
+        ("catch_pong", "intermediate")
+    ]
+    assert instance.deliver_message("A-1", "pong", {"yes": True}, {"dossier": "A-1"}) is not None
+    assert instance.data["answer"] == {"yes": True}
+    assert [(c.element_id, c.kind) for c in instance.waiting_messages("A-1")] == [
+        ("withdrawn", "boundary")
+    ]
+    assert [t.element_id for t in instance.ready_human_tasks()] == ["review"]
+    delivery = instance.deliver_message("A-1", "withdraw", {"by": "citizen"}, {"dossier": "A-1"})
+    assert delivery is not None and delivery.kind == "boundary"
+    assert instance.ready_human_tasks() == [] and instance.is_completed()

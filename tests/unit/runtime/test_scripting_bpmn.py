@@ -233,3 +233,71 @@ def test_lint_refuses_hostile_code_wherever_the_engine_would_run_it() -> None:
 
 def _is_code(problem: ModelProblem) -> bool:
     return "not allowed" in problem.message
+
+
+HEAD = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"
+    id="defs" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="p" isExecutable="true">"""
+BLOW_UP = "len('x' * amount)"  # passes every static check; too large when amount is 10**9
+
+
+def chain(element: str) -> dict[str, bytes]:
+    """A bundle whose process is start -> element (id "site") -> end."""
+    body = (
+        '<bpmn:startEvent id="start"/>'
+        '<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="site"/>'
+        f"{element}"
+        '<bpmn:sequenceFlow id="f2" sourceRef="site" targetRef="end"/>'
+        '<bpmn:endEvent id="end"/>'
+    )
+    return {"p.bpmn": f"{HEAD}{body}</bpmn:process></bpmn:definitions>".encode()}
+
+
+def _ext(tag: str, text: str) -> str:
+    return f"<bpmn:extensionElements><spiffworkflow:{tag}>{text}</spiffworkflow:{tag}>" + (
+        "</bpmn:extensionElements>"
+    )
+
+
+SITES_AT_RUN_TIME = {
+    "pre_script": f'<bpmn:userTask id="site">{_ext("preScript", f"n = {BLOW_UP}")}</bpmn:userTask>',
+    "timer": (
+        '<bpmn:intermediateCatchEvent id="site"><bpmn:timerEventDefinition>'
+        f"<bpmn:timeDuration>'PT' + str({BLOW_UP}) + 'S'</bpmn:timeDuration>"
+        "</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>"
+    ),
+    "loop_cardinality": (
+        '<bpmn:scriptTask id="site"><bpmn:multiInstanceLoopCharacteristics>'
+        f"<bpmn:loopCardinality>{BLOW_UP}</bpmn:loopCardinality>"
+        "</bpmn:multiInstanceLoopCharacteristics><bpmn:script>ok = 1</bpmn:script>"
+        "</bpmn:scriptTask>"
+    ),
+    "embedded_subprocess": (
+        '<bpmn:subProcess id="site"><bpmn:startEvent id="s_start"/>'
+        '<bpmn:sequenceFlow id="s1" sourceRef="s_start" targetRef="inner"/>'
+        f'<bpmn:scriptTask id="inner"><bpmn:script>n = {BLOW_UP}</bpmn:script></bpmn:scriptTask>'
+        '<bpmn:sequenceFlow id="s2" sourceRef="inner" targetRef="s_end"/>'
+        '<bpmn:endEvent id="s_end"/></bpmn:subProcess>'
+    ),
+}
+
+
+@pytest.mark.parametrize("site", SITES_AT_RUN_TIME)
+def test_code_at_every_site_runs_in_the_sandbox(site: str) -> None:
+    model = load(chain(SITES_AT_RUN_TIME[site]))
+    error = fails_at(model, {"amount": 10**9})
+    assert error.details[0]["element_id"] == ("inner" if site == "embedded_subprocess" else "site")
+    assert "repetition would build more than" in error.message
+
+
+def test_a_post_script_runs_in_the_sandbox_when_the_officer_completes_the_task() -> None:
+    # (The library ignores pre/post scripts on script tasks; on user tasks they run.)
+    post = _ext("postScript", f"n = {BLOW_UP}")
+    model = load(chain(f'<bpmn:userTask id="site">{post}</bpmn:userTask>'))
+    case = Instance.start(model, {"amount": 10**9})
+    (task,) = case.ready_human_tasks()
+    with pytest.raises(ScriptFailedError) as failure:
+        case.complete_human_task(task.id, {})
+    assert failure.value.details[0]["element_id"] == "site"
