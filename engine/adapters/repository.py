@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -197,6 +197,15 @@ _CASE_FIELDS = _CLOCK_FIELDS + (
     "model_version_id",
     "model_hash",
 )
+# Built once: an UPDATE compiled per call costs more than the round trip it makes.
+_CASE_TABLE = CaseRow.__table__
+_CASE_UPDATE = (
+    update(_CASE_TABLE)
+    .where(_CASE_TABLE.c.id == bindparam("_id"), _CASE_TABLE.c.row_version == bindparam("_seen"))
+    .values(
+        {name: bindparam(name) for name in (*_CASE_FIELDS, "row_version", "serializer_version")}
+    )
+)
 
 
 class CaseRepository:
@@ -259,14 +268,13 @@ class CaseRepository:
         """Write the changed case if nobody else did since it was loaded, else ConflictError."""
         values = {name: getattr(case, name) for name in _CASE_FIELDS}
         values["status"] = int(case.status)
-        result = self.session.execute(
-            update(CaseRow)
-            .where(CaseRow.id == case.id, CaseRow.row_version == case.row_version)
-            .values(
-                row_version=case.row_version + 1, serializer_version=SERIALIZER_VERSION, **values
-            )
-            .execution_options(synchronize_session=False)
+        values.update(
+            _id=case.id,
+            _seen=case.row_version,
+            row_version=case.row_version + 1,
+            serializer_version=SERIALIZER_VERSION,
         )
+        result = self.session.execute(_CASE_UPDATE, values)
         if result.rowcount != 1:
             raise ConflictError(f"case {case.code} was changed by someone else; reload and retry")
         case.row_version += 1
@@ -390,6 +398,17 @@ def _task(row: TaskRow) -> HumanTask:
 
 
 _TASK_FIELDS = ("assignee", "claimed_at", "due_at", "completed_at", "completed_by", "verdict")
+_TASK_TABLE = TaskRow.__table__
+_TASK_UPDATE = (
+    update(_TASK_TABLE)
+    .where(_TASK_TABLE.c.id == bindparam("_id"))
+    .values(
+        {
+            name: bindparam(name)
+            for name in (*_TASK_FIELDS, "state", "name", "lane", "candidate_groups", "form")
+        }
+    )
+)
 
 
 class TaskRepository:
@@ -424,22 +443,17 @@ class TaskRepository:
         )
 
     def update(self, task: HumanTask) -> None:
-        """Write a task's changed fields."""
+        """Write a task's changed fields (labels, lane, groups and form change on migration)."""
         values = {name: getattr(task, name) for name in _TASK_FIELDS}
-        self.session.execute(
-            update(TaskRow)
-            .where(TaskRow.id == task.id)
-            .values(
-                state=task.state.value,
-                # Labels, lane, groups and form change when a migration moves the case.
-                name=task.name,
-                lane=task.lane,
-                candidate_groups=",".join(task.candidate_groups),
-                form=task.form,
-                **values,
-            )
-            .execution_options(synchronize_session=False)
+        values.update(
+            _id=task.id,
+            state=task.state.value,
+            name=task.name,
+            lane=task.lane,
+            candidate_groups=",".join(task.candidate_groups),
+            form=task.form,
         )
+        self.session.execute(_TASK_UPDATE, values)
 
     def get(self, task_id: str, *, fresh: bool = False) -> HumanTask | None:
         """A task by id; `fresh` reads the database again rather than this session's copy."""
