@@ -260,3 +260,37 @@ def test_a_procedure_that_starts_only_on_a_message_cannot_be_started_by_hand(ctx
 
     with pytest.raises(InvalidInputError, match="starts only on a message .*residence_requested"):
         cases.start_case(ctx, POLICE_OFFICER, "newborn_residence", 2, POLICE, {})
+
+
+def test_an_inbound_message_queued_behind_another_becomes_an_incident_if_nobody_takes_it(
+    ctx: Any, clock: Any
+) -> None:
+    from engine.domain.messaging import OutboxChannel, OutboxMessage
+
+    now = clock.now()
+    with ctx.uow() as uow:  # an earlier message of the dossier, waiting for its next attempt
+        uow.outbox.add(
+            OutboxMessage(
+                key="earlier",
+                channel=OutboxChannel.CASE,
+                name="residence_registered",
+                stream="case:D-1",
+                payload={},
+                created_at=now,
+                correlation={"dossier": "D-1"},
+                dossier="D-1",
+                next_attempt_at=now + timedelta(hours=1),
+                expires_at=now + timedelta(days=1),
+            )
+        )
+        uow.commit()
+    queued = receive_message(ctx, SYSTEM_OF_BHXH, "insurance_issued", {"dossier": "D-1"}, {}, "q")
+    assert queued.state == "pending"
+    clock.advance(timedelta(hours=2))
+    run_once(ctx)
+    incidents, _ = list_incidents(ctx, ADMIN, "open", 1, 50)
+    assert [(i.incident.kind, i.incident.name) for i in incidents] == [
+        ("message_expired", "insurance_issued")
+    ]
+    with ctx.reader() as uow:
+        assert uow.outbox.by_key("earlier").state == OutboxState.KEPT

@@ -120,7 +120,7 @@ def receive_message(
             return _result(row, duplicate=False)  # delivers this one after it, in order
         try:
             with uow.savepoint():
-                outcome = dispatch(ctx, uow, row, now, actor)
+                outcome = dispatch(ctx, uow, row, now, actor, refusable=True)
         except TargetBusy:  # the case is in another command: the router delivers it shortly
             uow.outbox.postpone(row.id, now + BUSY_RETRY)
             uow.commit()

@@ -30,8 +30,6 @@ from engine.services.recording import CaseRecorder
 UNIT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}\Z")
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 _STARTS: dict[str, list[str]] = {}  # model content hash -> names of its start messages
-
-
 BUSY_RETRY = timedelta(seconds=5)
 
 
@@ -127,9 +125,20 @@ def route_messages(ctx: Context, limit: int = 500, actor: Actor = SYSTEM_ACTOR) 
 
 
 def dispatch(
-    ctx: Context, uow: UnitOfWork, row: OutboxMessage, now: datetime, actor: Actor
+    ctx: Context,
+    uow: UnitOfWork,
+    row: OutboxMessage,
+    now: datetime,
+    actor: Actor,
+    *,
+    refusable: bool = False,
 ) -> Outcome:
-    """Deliver, start, keep or expire one message; the row is updated in `uow`."""
+    """Deliver, start, keep or expire one message; the row is updated in `uow`.
+
+    A message without a time to live that nobody takes is an incident at once, unless the
+    caller can still refuse it (`refusable`: an inbound request), which gets a PENDING outcome
+    and the row untouched.
+    """
     arrival = Arrival.of(row)
     outcome = deliver_to_waiting(ctx, uow, arrival, now, actor)
     if outcome is None:
@@ -141,16 +150,16 @@ def dispatch(
     if outcome is not None:
         row.state, row.delivered_at, row.result = outcome.state, now, outcome.result()
         row.last_error = None
-    elif row.expires_at is None:
-        return Outcome(OutboxState.PENDING)  # an inbound message without TTL: the caller refuses
-    elif row.expires_at <= now:
+    elif row.expires_at is None and refusable:
+        return Outcome(OutboxState.PENDING)
+    elif row.expires_at is None or row.expires_at <= now:
         row.state = OutboxState.EXPIRED
         open_incident(
             uow,
             row,
             "message_expired",
-            f"no case waited for message '{row.name}' with correlation {row.correlation} "
-            f"before {row.expires_at.isoformat()}",
+            f"no case waited for message '{row.name}' with correlation {row.correlation}"
+            + (f" before {row.expires_at.isoformat()}" if row.expires_at else ""),
             now,
         )
         outcome = Outcome(OutboxState.EXPIRED)

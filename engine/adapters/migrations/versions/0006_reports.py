@@ -6,7 +6,7 @@ Revises: 0005_messaging
 Reading JSON paths out of a million cases' data at report time costs PostgreSQL close to a
 minute, so PostgreSQL keeps the facts of engine.domain.indicators.DATA_KEYS in a generated
 column ``case.report_flags`` (a bit set), computed when a case is written. The function is a
-frozen copy of DATA_KEYS at this revision (tests/unit/test_report_flags.py compares them); a
+frozen copy of DATA_KEYS at this revision (tests/unit/test_reports.py compares them); a
 change of keys is a new migration. A value it cannot read (a NUL escape anywhere in the data)
 makes every flag false instead of failing the write. SQLite computes the same facts at report
 time (pilot-sized data), so it needs no column.
