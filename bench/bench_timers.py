@@ -57,7 +57,15 @@ def setup(url: str, plain: str, schema: str, total: int, due: int, due_at: datet
     with psycopg.connect(plain, autocommit=True) as conn:
         conn.execute(f"SET search_path TO {schema}")
         cursor = conn.execute('SELECT * FROM "case" WHERE code = %s', (template.code,))
-        names = [d.name for d in cursor.description if d.name != "id"]
+        generated = {
+            r[0]
+            for r in conn.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = %s "
+                "AND table_name = 'case' AND is_generated = 'ALWAYS'",
+                (schema,),
+            )
+        }
+        names = [d.name for d in cursor.description if d.name != "id" and d.name not in generated]
         row = dict(zip([d.name for d in cursor.description], cursor.fetchone(), strict=True))
         # Each clone gets its own SpiffWorkflow task ids (they key the task projection).
         ids = sorted(set(UUID_RE.findall(row["state"])))

@@ -120,7 +120,9 @@ def _open_engine_task(recorder: Any, kind: str, due_at: datetime | None) -> None
 
 
 def _cancel_engine_tasks(recorder: Any, why: str) -> None:
-    for task in recorder.uow.tasks.open_for_case(recorder.case.id):
+    # In a stable order (warning before apology), so that a replay records the same events.
+    open_tasks = recorder.uow.tasks.open_for_case(recorder.case.id)
+    for task in sorted(open_tasks, key=lambda t: (t.created_at, t.element_id, t.id)):
         if task.kind == "bpmn":
             continue
         task.state, task.completed_at = TaskState.CANCELLED, recorder.now
