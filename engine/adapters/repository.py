@@ -572,7 +572,8 @@ class EventRepository:
         """Write the queued events."""
         if self.pending:
             rows, self.pending = self.pending, []
-            self.session.execute(insert(CaseEventRow), rows)
+            # Core executemany (no ids fetched back): one pipelined batch on PostgreSQL.
+            self.session.execute(insert(CaseEventRow.__table__), rows)
 
     def for_case(self, case_id: int) -> list[CaseEvent]:
         """Every event of a case in order."""
