@@ -192,14 +192,6 @@ class _Cases:
             raise ConflictError("the replay store has no dossier code for a second case")
         return self.uow.store.codes.pop(0)
 
-    def due_codes(self, now: datetime, limit: int) -> list[str]:
-        due = [
-            c
-            for c in self.uow.store.cases.values()
-            if c.next_due_at is not None and c.next_due_at <= now and not c.completed
-        ]
-        return [c.code for c in sorted(due, key=lambda c: c.next_due_at or now)][:limit]
-
 
 class _Tasks:
     def __init__(self, uow: MemoryUnitOfWork) -> None:

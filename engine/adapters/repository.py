@@ -329,16 +329,6 @@ class CaseRepository:
         )
         return [_case(r) for r in rows]
 
-    def due_codes(self, now: datetime, limit: int) -> list[str]:
-        """Codes of cases whose next timer is due."""
-        rows = self.session.scalars(
-            select(CaseRow.code)
-            .where(CaseRow.next_due_at <= now, CaseRow.completed.is_(False))
-            .order_by(CaseRow.next_due_at)
-            .limit(limit)
-        )
-        return list(rows)
-
     def running_on_version(self, version_id: int) -> list[str]:
         """Codes of the unfinished cases on a model version, oldest first (for a migration)."""
         rows = self.session.scalars(

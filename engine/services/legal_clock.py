@@ -43,6 +43,8 @@ SLA_APOLOGY_DUE, SLA_REAPPOINTED, SLA_OVERDUE, SLA_PAUSED = (
     "paused",
 )
 SLA_DONE = "done"
+# The milestones in the order a running clock passes them.
+_RANK = {SLA_AT_RISK: 0, SLA_APOLOGY_DUE: 1, SLA_OVERDUE: 2}
 SUPPLEMENT = "supplement"
 
 
@@ -215,22 +217,15 @@ class LegalClock:
         entered: list[str] = []
         if not self.started or self.paused or self.case.finished_at is not None:
             return entered
-        marks = self.milestones()
-        order = [
-            (SLA_AT_RISK, marks["warn_at"]),
-            (SLA_APOLOGY_DUE, marks["apology_at"]),
-            (SLA_OVERDUE, marks["appointment_at"]),
-        ]
-        rank = {s: i for i, (s, _) in enumerate(order)}
-        current = rank.get(self.case.sla_state, -1)
-        for state, at in order:
-            if at is None or at > now or rank[state] <= current:
+        current = self._current_rank()
+        for state, at in self._ordered_marks():
+            if at is None or at > now or _RANK[state] <= current:
                 continue
             if state == SLA_APOLOGY_DUE and self.case.reappointments:
                 continue  # re-appointed already: no second apology is possible
             entered.append(state)
             self.case.sla_state = state
-            current = rank[state]
+            current = _RANK[state]
         self.case.sla_next_at = self._next_mark(now)
         return entered
 
@@ -255,20 +250,24 @@ class LegalClock:
             self.case.sla_state = SLA_REAPPOINTED
         self.case.sla_next_at = self._next_mark(now)
 
-    def _next_mark(self, now: datetime) -> datetime | None:
+    def _ordered_marks(self) -> list[tuple[str, datetime | None]]:
         marks = self.milestones()
-        rank = {SLA_AT_RISK: 0, SLA_APOLOGY_DUE: 1, SLA_OVERDUE: 2}
-        current = rank.get(self.case.sla_state, -1)
+        return [
+            (SLA_AT_RISK, marks["warn_at"]),
+            (SLA_APOLOGY_DUE, marks["apology_at"]),
+            (SLA_OVERDUE, marks["appointment_at"]),
+        ]
+
+    def _current_rank(self) -> int:
+        # A re-appointed case has passed its apology; only the (new) appointment is ahead.
         if self.case.sla_state == SLA_REAPPOINTED:
-            current = 1
+            return _RANK[SLA_APOLOGY_DUE]
+        return _RANK.get(self.case.sla_state, -1)
+
+    def _next_mark(self, now: datetime) -> datetime | None:
+        current = self._current_rank()
         pending = [
-            at
-            for state, at in (
-                (SLA_AT_RISK, marks["warn_at"]),
-                (SLA_APOLOGY_DUE, marks["apology_at"]),
-                (SLA_OVERDUE, marks["appointment_at"]),
-            )
-            if at is not None and rank[state] > current
+            at for state, at in self._ordered_marks() if at is not None and _RANK[state] > current
         ]
         later = [at for at in pending if at > now]
         if pending and not later:

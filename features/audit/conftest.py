@@ -2,44 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from pytest_bdd import given, parsers, then, when
-from sqlalchemy import delete, select, text, update
-from sqlalchemy.engine import Connection
+from sqlalchemy import delete, select, update
 
-from engine.adapters.audit_repository import APPEND_ONLY, sqlite_append_only
 from engine.adapters.rows import CaseEventRow, CaseRow
 from features.conftest import OUTCOME, World
 from features.replay_check import ReplayCheck
 from features.samples import task_data
+from tests.dba import as_dba
 
 ADMIN = "admin.an"
-
-
-@contextmanager
-def as_dba(ctx: Any) -> Iterator[Connection]:
-    """A transaction in which the history's append-only trigger does not apply.
-
-    This is what only a DBA can do: on PostgreSQL `session_replication_role` may be set by a
-    superuser (the test server's role) and not by the application's role; on SQLite the
-    trigger is dropped and created again in the same transaction.
-    """
-    with ctx.db_engine.begin() as conn:
-        sqlite = conn.dialect.name == "sqlite"
-        if sqlite:
-            for table in APPEND_ONLY:
-                conn.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_update"))
-                conn.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_delete"))
-        else:
-            conn.execute(text("SET LOCAL session_replication_role = replica"))
-        yield conn
-        if sqlite:
-            for table in APPEND_ONLY:
-                for statement in sqlite_append_only(table):
-                    conn.execute(text(statement))
 
 
 def _events(world: World, user: str) -> list[dict[str, Any]]:

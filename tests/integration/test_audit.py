@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,7 +11,6 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
 from api.cli import main
-from engine.adapters.audit_repository import APPEND_ONLY, sqlite_append_only
 from engine.adapters.rows import AuditAccessRow, AuditDigestRow, CaseEventRow, CaseRow
 from engine.domain.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from engine.domain.history import seal
@@ -22,6 +19,7 @@ from engine.services import audit, audit_reads, cases, tasks
 from engine.services.replay import load_recorded, replay
 from engine.services.retention import purge_history, retention_cutoff
 from features.samples import application, task_data
+from tests.dba import as_dba
 
 UNIT = "UBND-PHUCXA"
 OFFICER = Actor(
@@ -46,24 +44,6 @@ def _case(ctx: Any, steps: list[str]) -> str:
         tasks.claim_task(ctx, OFFICER, task.id)
         tasks.complete_task(ctx, OFFICER, task.id, task_data(key))
     return view.case.code
-
-
-@contextmanager
-def as_dba(ctx: Any) -> Iterator[Connection]:
-    """A transaction past the append-only trigger: superuser on PostgreSQL, no trigger on SQLite."""
-    with ctx.db_engine.begin() as conn:
-        sqlite = conn.dialect.name == "sqlite"
-        if sqlite:
-            for table in APPEND_ONLY:
-                conn.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_update"))
-                conn.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_delete"))
-        else:
-            conn.execute(text("SET LOCAL session_replication_role = replica"))
-        yield conn
-        if sqlite:
-            for table in APPEND_ONLY:
-                for statement in sqlite_append_only(table):
-                    conn.execute(text(statement))
 
 
 def _case_id(conn: Connection, code: str) -> int:
