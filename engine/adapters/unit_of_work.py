@@ -10,15 +10,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.adapters.audit_repository import AuditRepository
 from engine.adapters.calendar_repository import CalendarOverrideRepository
+from engine.adapters.event_repository import EventRepository
 from engine.adapters.messaging_repository import IncidentRepository, SubscriptionRepository
 from engine.adapters.outbox_repository import OutboxRepository
 from engine.adapters.report_repository import ReportRepository
-from engine.adapters.repository import (
-    CaseRepository,
-    EventRepository,
-    ModelRepository,
-    TaskRepository,
-)
+from engine.adapters.repository import CaseRepository, ModelRepository
+from engine.adapters.task_repository import TaskRepository
 
 
 class SqlUnitOfWork:
