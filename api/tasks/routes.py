@@ -67,5 +67,6 @@ def complete(body: dict[str, Any], task_id: str) -> dict[str, Any]:
     """Complete a task with its form data (validated against the task's schema)."""
     view = tasks.complete_task(engine_context(), current_actor(), task_id, body["data"])
     result = task_json(view.task)
-    result["case"] = case_json(view.case)
+    # The case with its open tasks now: the next step, without another request.
+    result["case"] = case_json(view.case, list(view.open_tasks))
     return result

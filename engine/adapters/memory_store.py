@@ -180,6 +180,10 @@ class _Cases:
                 return _copy(found)
         return None
 
+    def lock_of_task(self, task_id: str) -> Case | None:
+        task = self.uow.new_tasks.get(task_id) or self.uow.store.tasks.get(task_id)
+        return self.get(task.case_id) if task is not None else None
+
     def save(self, case: Case) -> None:
         current = self._current(case.id)
         if current is None or current.row_version != case.row_version:
@@ -206,7 +210,13 @@ class _Tasks:
     def update(self, task: HumanTask) -> None:
         self.uow.new_tasks[task.id] = _stored(task)
 
-    def get(self, task_id: str, *, fresh: bool = False) -> HumanTask | None:
+    def none_yet(self, case_id: int) -> None:
+        pass  # nothing to remember: every read looks at the store
+
+    def forget(self) -> None:
+        pass
+
+    def get(self, task_id: str) -> HumanTask | None:
         found = self._current(task_id)
         return _copy(found) if found else None
 

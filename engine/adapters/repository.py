@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from engine.adapters.rows import CaseRow, DossierSequenceRow, ModelVersionRow
+from engine.adapters.rows import CaseRow, DossierSequenceRow, ModelVersionRow, TaskRow
 from engine.domain.errors import ConflictError
 from engine.domain.model import (
     Case,
@@ -133,7 +133,7 @@ class ModelRepository:
         return [_version(r) for r in rows]
 
 
-def _case(row: CaseRow) -> Case:
+def _case(row: Any) -> Case:
     return Case(
         id=row.id,
         code=row.code,
@@ -205,6 +205,33 @@ _CASE_UPDATE = (
 )
 
 
+_NEW_CASE_FIELDS = (
+    *(f for f in _CASE_FIELDS if f not in ("status",)),
+    "code",
+    "procedure_id",
+    "tthc_code",
+    "unit",
+    "received_at",
+    "created_by",
+)
+_CASE_INSERT = insert(_CASE_TABLE).returning(_CASE_TABLE.c.id)
+_CASE_BY_ID = select(_CASE_TABLE).where(_CASE_TABLE.c.id == bindparam("id"))
+_CASE_BY_ID_LOCKED = _CASE_BY_ID.with_for_update()
+_CASE_BY_CODE = select(_CASE_TABLE).where(_CASE_TABLE.c.code == bindparam("code"))
+_CASE_BY_CODE_LOCKED = _CASE_BY_CODE.with_for_update()
+_TASK_CASE = TaskRow.__table__.c.case_id
+_CASE_OF_TASK_LOCKED = (
+    select(_CASE_TABLE)
+    .where(
+        _CASE_TABLE.c.id
+        == select(_TASK_CASE)
+        .where(TaskRow.__table__.c.id == bindparam("task_id"))
+        .scalar_subquery()
+    )
+    .with_for_update()
+)
+
+
 class CaseRepository:
     """Cases, loaded under lock and saved with an optimistic version check."""
 
@@ -213,52 +240,32 @@ class CaseRepository:
 
     def add(self, case: Case) -> Case:
         """Insert a new case; sets its id."""
-        row = CaseRow(
-            code=case.code,
-            procedure_id=case.procedure_id,
-            tthc_code=case.tthc_code,
-            model_version_id=case.model_version_id,
-            model_hash=case.model_hash,
+        values = {name: getattr(case, name) for name in _NEW_CASE_FIELDS}
+        values.update(
             status=int(case.status),
             channel=int(case.channel),
-            unit=case.unit,
-            applicant=case.applicant,
-            received_at=case.received_at,
-            accepted_at=case.accepted_at,
-            appointment_at=case.appointment_at,
-            finished_at=case.finished_at,
-            returned_at=case.returned_at,
-            completed=case.completed,
-            state=case.state,
-            data=case.data,
             serializer_version=SERIALIZER_VERSION,
             row_version=1,
-            next_due_at=case.next_due_at,
-            created_by=case.created_by,
-            last_event_seq=case.last_event_seq,
-            last_event_hash=case.last_event_hash,
-            **{name: getattr(case, name) for name in _CLOCK_FIELDS},
         )
-        self.session.add(row)
-        self.session.flush()
-        case.id = row.id
+        case.id = self.session.execute(_CASE_INSERT, values).scalar_one()
         case.row_version = 1
         return case
 
     def get_by_code(self, code: str, *, lock: bool = False) -> Case | None:
         """A case by its dossier code, locked FOR UPDATE when asked (PostgreSQL)."""
-        stmt = select(CaseRow).where(CaseRow.code == code)
-        if lock:
-            stmt = stmt.with_for_update()
-        row = self.session.scalars(stmt).first()
+        stmt = _CASE_BY_CODE_LOCKED if lock else _CASE_BY_CODE
+        row = self.session.execute(stmt, {"code": code}).first()
         return _case(row) if row else None
 
     def get(self, case_id: int, *, lock: bool = False) -> Case | None:
         """A case by id, locked FOR UPDATE when asked."""
-        stmt = select(CaseRow).where(CaseRow.id == case_id)
-        if lock:
-            stmt = stmt.with_for_update()
-        row = self.session.scalars(stmt).first()
+        stmt = _CASE_BY_ID_LOCKED if lock else _CASE_BY_ID
+        row = self.session.execute(stmt, {"id": case_id}).first()
+        return _case(row) if row else None
+
+    def lock_of_task(self, task_id: str) -> Case | None:
+        """The case a task belongs to, locked FOR UPDATE: one round trip for a task command."""
+        row = self.session.execute(_CASE_OF_TASK_LOCKED, {"task_id": task_id}).first()
         return _case(row) if row else None
 
     def save(self, case: Case) -> None:
@@ -316,13 +323,12 @@ class CaseRepository:
     def claim_due(self, now: datetime, limit: int) -> list[Case]:
         """Lock up to `limit` cases whose timer or milestone is due, skipping cases other
         workers hold (PostgreSQL FOR UPDATE SKIP LOCKED; SQLite's write lock covers it)."""
-        rows = self.session.scalars(
-            select(CaseRow)
-            .where(CaseRow.next_due_at <= now)
-            .order_by(CaseRow.next_due_at)
+        rows = self.session.execute(
+            select(_CASE_TABLE)
+            .where(_CASE_TABLE.c.next_due_at <= now)
+            .order_by(_CASE_TABLE.c.next_due_at)
             .limit(limit)
             .with_for_update(skip_locked=True)
-            .execution_options(populate_existing=True)
         )
         return [_case(r) for r in rows]
 
@@ -338,24 +344,22 @@ class CaseRepository:
     def next_code(self, unit: str, day: datetime) -> str:
         """The next dossier code of the unit for that day: {unit}-{YYMMDD}-{seq:04d}."""
         stamp = day.strftime("%y%m%d")
-        # The day's first dossier of a unit creates its counter; two transactions doing that at
-        # once must not collide (unique violation), so insert-if-missing, then lock and count.
-        insert = _INSERT_IF_MISSING.get(self.session.get_bind().dialect.name)
-        if insert is not None:
-            self.session.execute(
-                insert(DossierSequenceRow)
-                .values(unit=unit, day=stamp, last=0)
-                .on_conflict_do_nothing()
+        # One upsert: the day's first dossier creates the counter, the others bump it under
+        # the row lock; two transactions at once never collide nor share a number.
+        upsert = _UPSERT.get(self.session.get_bind().dialect.name)
+        if upsert is None:
+            raise NotImplementedError("dossier codes need PostgreSQL or SQLite")
+        table = DossierSequenceRow.__table__
+        stmt = (
+            upsert(table)
+            .values(unit=unit, day=stamp, last=1)
+            .on_conflict_do_update(
+                index_elements=[table.c.unit, table.c.day], set_={"last": table.c.last + 1}
             )
-        row = self.session.get(
-            DossierSequenceRow, (unit, stamp), with_for_update=True, populate_existing=True
+            .returning(table.c.last)
         )
-        if row is None:
-            row = DossierSequenceRow(unit=unit, day=stamp, last=0)
-            self.session.add(row)
-        row.last += 1
-        self.session.flush()
-        return f"{unit}-{stamp}-{row.last:04d}"
+        last = self.session.execute(stmt).scalar_one()
+        return f"{unit}-{stamp}-{last:04d}"
 
 
-_INSERT_IF_MISSING: dict[str, Any] = {"postgresql": pg_insert, "sqlite": sqlite_insert}
+_UPSERT: dict[str, Any] = {"postgresql": pg_insert, "sqlite": sqlite_insert}

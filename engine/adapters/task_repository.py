@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine.adapters.repository import Page
@@ -13,7 +13,7 @@ from engine.adapters.rows import TaskRow
 from engine.domain.model import HumanTask, TaskState
 
 
-def _task(row: TaskRow) -> HumanTask:
+def _task(row: Any) -> HumanTask:
     return HumanTask(
         id=row.id,
         case_id=row.case_id,
@@ -36,6 +36,24 @@ def _task(row: TaskRow) -> HumanTask:
     )
 
 
+_TASK_COLUMNS = (
+    "id",
+    "case_id",
+    "case_code",
+    "element_id",
+    "name",
+    "lane",
+    "unit",
+    "form",
+    "created_at",
+    "assignee",
+    "claimed_at",
+    "due_at",
+    "completed_at",
+    "completed_by",
+    "kind",
+    "verdict",
+)
 _TASK_FIELDS = ("assignee", "claimed_at", "due_at", "completed_at", "completed_by", "verdict")
 _TASK_TABLE = TaskRow.__table__
 _TASK_UPDATE = (
@@ -49,37 +67,52 @@ _TASK_UPDATE = (
     )
 )
 
+# Built once: the hot path of every command on a task.
+_TASK_INSERT = insert(_TASK_TABLE)
+_TASK_BY_ID = select(_TASK_TABLE).where(_TASK_TABLE.c.id == bindparam("id"))
+_OPEN_FOR_CASE = select(_TASK_TABLE).where(
+    _TASK_TABLE.c.case_id == bindparam("case_id"),
+    _TASK_TABLE.c.state == TaskState.OPEN.value,
+)
+
 
 class TaskRepository:
-    """The human-task projection."""
+    """The human-task projection.
+
+    A command works on one case under its lock, so the open tasks of that case read in the
+    transaction stay true until the command itself changes them: they are kept here, and the
+    writes of the command keep them current (no second SELECT when the engine has run).
+    """
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._open: dict[int, dict[str, HumanTask]] = {}
+
+    def forget(self) -> None:
+        """Drop what this transaction knows of open tasks (after a rollback or a savepoint's)."""
+        self._open.clear()
+
+    def _remember(self, task: HumanTask) -> None:
+        known = self._open.get(task.case_id)
+        if known is None:
+            return
+        if task.state == TaskState.OPEN:
+            known[task.id] = task
+        else:
+            known.pop(task.id, None)
+
+    def none_yet(self, case_id: int) -> None:
+        """A case created in this transaction: it has no tasks to read."""
+        self._open[case_id] = {}
 
     def add(self, task: HumanTask) -> None:
         """Insert a task row."""
-        self.session.add(
-            TaskRow(
-                id=task.id,
-                case_id=task.case_id,
-                case_code=task.case_code,
-                element_id=task.element_id,
-                name=task.name,
-                lane=task.lane,
-                candidate_groups=",".join(task.candidate_groups),
-                unit=task.unit,
-                state=task.state.value,
-                form=task.form,
-                created_at=task.created_at,
-                assignee=task.assignee,
-                claimed_at=task.claimed_at,
-                due_at=task.due_at,
-                completed_at=task.completed_at,
-                completed_by=task.completed_by,
-                kind=task.kind,
-                verdict=task.verdict,
-            )
+        values = {name: getattr(task, name) for name in _TASK_COLUMNS}
+        values.update(
+            state=task.state.value, candidate_groups=",".join(task.candidate_groups)
         )
+        self.session.execute(_TASK_INSERT, values)
+        self._remember(task)
 
     def update(self, task: HumanTask) -> None:
         """Write a task's changed fields (labels, lane, groups and form change on migration)."""
@@ -93,21 +126,23 @@ class TaskRepository:
             form=task.form,
         )
         self.session.execute(_TASK_UPDATE, values)
+        self._remember(task)
 
-    def get(self, task_id: str, *, fresh: bool = False) -> HumanTask | None:
-        """A task by id; `fresh` reads the database again rather than this session's copy."""
-        row = self.session.get(TaskRow, task_id, populate_existing=fresh)
+    def get(self, task_id: str) -> HumanTask | None:
+        """A task by id, as this transaction last wrote or read it."""
+        for known in self._open.values():
+            if task_id in known:
+                return known[task_id]
+        row = self.session.execute(_TASK_BY_ID, {"id": task_id}).first()
         return _task(row) if row else None
 
     def open_for_case(self, case_id: int) -> list[HumanTask]:
-        """Open tasks of a case (pending inserts of this transaction included)."""
-        self.session.flush()
-        rows = self.session.scalars(
-            select(TaskRow)
-            .where(TaskRow.case_id == case_id, TaskRow.state == TaskState.OPEN.value)
-            .order_by(TaskRow.created_at, TaskRow.id)
-        )
-        return [_task(r) for r in rows]
+        """Open tasks of a case, oldest first (this transaction's own changes included)."""
+        known = self._open.get(case_id)
+        if known is None:
+            rows = self.session.execute(_OPEN_FOR_CASE, {"case_id": case_id})
+            known = self._open[case_id] = {row.id: _task(row) for row in rows}
+        return sorted(known.values(), key=lambda t: (t.created_at, t.id))
 
     def search(self, filters: dict[str, Any], page: Page) -> tuple[list[HumanTask], int]:
         """Tasks matching the filters (units, groups, assignee, state, case, element), oldest first."""

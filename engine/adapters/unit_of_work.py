@@ -85,6 +85,7 @@ class SqlUnitOfWork:
             self.events.flush()
         except BaseException:
             del self.events.pending[mark:]
+            self.tasks.forget()
             nested.rollback()
             raise
         nested.commit()
@@ -92,4 +93,5 @@ class SqlUnitOfWork:
     def rollback(self) -> None:
         """Drop the command's changes."""
         assert self.session is not None
+        self.tasks.forget()
         self.session.rollback()

@@ -104,6 +104,7 @@ def start_case(
             created_by=actor.sub,
         )
         uow.cases.add(case)
+        uow.tasks.none_yet(case.id)
         recorder = CaseRecorder(ctx, uow, case, deployed, actor, now)
         recorder.event(
             "case_received",

@@ -35,6 +35,8 @@ class TaskView:
     ui_schema: dict[str, Any] | None
     prefill: dict[str, Any]
     can_act: bool
+    # After a completion: the case's open tasks, so that a client can go on without a search.
+    open_tasks: tuple[HumanTask, ...] = ()
 
 
 def list_tasks(
@@ -76,10 +78,14 @@ def get_task(ctx: Context, actor: Actor, task_id: str) -> TaskView:
 
 
 def _locked(uow: UnitOfWork, actor: Actor, task_id: str) -> tuple[HumanTask, Case]:
-    task = visible_task(actor, uow.tasks.get(task_id), task_id)
-    case = uow.cases.get(task.case_id, lock=True)
-    # Re-read under the case lock: another command may have finished the task meanwhile.
-    task = visible_task(actor, uow.tasks.get(task_id, fresh=True), task_id)
+    """The task and its case, the case locked: the task is read under the lock, so a command
+    that finished it meanwhile is seen."""
+    case = uow.cases.lock_of_task(task_id)
+    task = None
+    if case is not None:
+        task = next((t for t in uow.tasks.open_for_case(case.id) if t.id == task_id), None)
+        task = task or uow.tasks.get(task_id)
+    task = visible_task(actor, task, task_id)
     if task.state != TaskState.OPEN:
         raise ConflictError(f"task {task_id} is {task.state.value}, not open")
     return task, case
@@ -143,8 +149,8 @@ def complete_task(ctx: Context, actor: Actor, task_id: str, data: dict[str, Any]
         require_worker(actor, task)
         deployed = ctx.catalog.get(uow, case.model_version_id)
         if task.kind != "bpmn":
-            _complete_engine_task(ctx, uow, actor, task, case, deployed, data)
-            return TaskView(task, case, None, None, {}, False)
+            open_tasks = _complete_engine_task(ctx, uow, actor, task, case, deployed, data)
+            return TaskView(task, case, None, None, {}, False, open_tasks)
         instance = Instance.load(deployed.model, case.state, ctx.runtime_env(case.unit))
         before = copy.deepcopy(instance.task_data(task.id))
         form = deployed.form(task.form)
@@ -178,8 +184,9 @@ def complete_task(ctx: Context, actor: Actor, task_id: str, data: dict[str, Any]
         )
         recorder.finish(instance)
         uow.cases.save(case)
+        open_tasks = tuple(uow.tasks.open_for_case(case.id))
         uow.commit()
-    return TaskView(task, case, None, None, {}, False)
+    return TaskView(task, case, None, None, {}, False, open_tasks)
 
 
 def _mark_completed(ctx: Context, task: HumanTask, actor: Actor, now: datetime) -> None:
@@ -196,8 +203,9 @@ def _complete_engine_task(
     case: Case,
     deployed: Deployed,
     data: dict[str, Any],
-) -> None:
-    """Complete a task the engine created (warning, apology): no model step runs."""
+) -> tuple[HumanTask, ...]:
+    """Complete a task the engine created (warning, apology): no model step runs. Returns the
+    case's open tasks."""
     now = ctx.clock.now()
     recorder = CaseRecorder(ctx, uow, case, deployed, actor, now)
     _mark_completed(ctx, task, actor, now)
@@ -220,4 +228,6 @@ def _complete_engine_task(
         Instance.load(deployed.model, case.state, ctx.runtime_env(case.unit)).next_due_at()
     )
     uow.cases.save(case)
+    open_tasks = tuple(uow.tasks.open_for_case(case.id))
     uow.commit()
+    return open_tasks
