@@ -216,6 +216,9 @@ class _Tasks:
     def forget(self) -> None:
         pass
 
+    def prefetch_open(self, case_ids: list[int]) -> None:
+        pass
+
     def get(self, task_id: str) -> HumanTask | None:
         found = self._current(task_id)
         return _copy(found) if found else None

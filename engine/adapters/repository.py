@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from engine.adapters.rows import CaseRow, DossierSequenceRow, ModelVersionRow, TaskRow
+from engine.adapters.rows import CaseRow, DossierSequenceRow, ModelVersionRow
 from engine.domain.errors import ConflictError
 from engine.domain.model import (
     Case,
@@ -20,6 +20,9 @@ from engine.domain.model import (
     ModelVersion,
 )
 from engine.runtime.serializer import SERIALIZER_VERSION
+
+if TYPE_CHECKING:
+    from engine.adapters.task_repository import TaskRepository
 
 
 @dataclass(frozen=True)
@@ -219,24 +222,14 @@ _CASE_BY_ID = select(_CASE_TABLE).where(_CASE_TABLE.c.id == bindparam("id"))
 _CASE_BY_ID_LOCKED = _CASE_BY_ID.with_for_update()
 _CASE_BY_CODE = select(_CASE_TABLE).where(_CASE_TABLE.c.code == bindparam("code"))
 _CASE_BY_CODE_LOCKED = _CASE_BY_CODE.with_for_update()
-_TASK_CASE = TaskRow.__table__.c.case_id
-_CASE_OF_TASK_LOCKED = (
-    select(_CASE_TABLE)
-    .where(
-        _CASE_TABLE.c.id
-        == select(_TASK_CASE)
-        .where(TaskRow.__table__.c.id == bindparam("task_id"))
-        .scalar_subquery()
-    )
-    .with_for_update()
-)
 
 
 class CaseRepository:
     """Cases, loaded under lock and saved with an optimistic version check."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, tasks: TaskRepository) -> None:
         self.session = session
+        self.tasks = tasks
 
     def add(self, case: Case) -> Case:
         """Insert a new case; sets its id."""
@@ -265,7 +258,7 @@ class CaseRepository:
 
     def lock_of_task(self, task_id: str) -> Case | None:
         """The case a task belongs to, locked FOR UPDATE: one round trip for a task command."""
-        row = self.session.execute(_CASE_OF_TASK_LOCKED, {"task_id": task_id}).first()
+        row = self.tasks.lock_case_of(task_id)  # its open tasks come in the same round trip
         return _case(row) if row else None
 
     def save(self, case: Case) -> None:

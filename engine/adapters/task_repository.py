@@ -5,11 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from types import SimpleNamespace
+
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from engine.adapters.repository import Page
-from engine.adapters.rows import TaskRow
+from engine.adapters.rows import CaseRow, TaskRow
 from engine.domain.model import HumanTask, TaskState
 
 
@@ -54,22 +58,53 @@ _TASK_COLUMNS = (
     "kind",
     "verdict",
 )
-_TASK_FIELDS = ("assignee", "claimed_at", "due_at", "completed_at", "completed_by", "verdict")
 _TASK_TABLE = TaskRow.__table__
-_TASK_UPDATE = (
-    update(_TASK_TABLE)
-    .where(_TASK_TABLE.c.id == bindparam("_id"))
-    .values(
-        {
-            name: bindparam(name)
-            for name in (*_TASK_FIELDS, "state", "name", "lane", "candidate_groups", "form")
-        }
-    )
+# What a command may change on an existing task (labels, lane, groups and form change when a
+# case migrates to another model version).
+_MUTABLE = (
+    "name",
+    "lane",
+    "candidate_groups",
+    "state",
+    "form",
+    "assignee",
+    "claimed_at",
+    "due_at",
+    "completed_at",
+    "completed_by",
+    "verdict",
 )
-
-# Built once: the hot path of every command on a task.
-_TASK_INSERT = insert(_TASK_TABLE)
+_UPSERTS = {
+    name: upsert(_TASK_TABLE).on_conflict_do_update(
+        index_elements=[_TASK_TABLE.c.id],
+        set_={column: getattr(upsert(_TASK_TABLE).excluded, column) for column in _MUTABLE},
+    )
+    for name, upsert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}
 _TASK_BY_ID = select(_TASK_TABLE).where(_TASK_TABLE.c.id == bindparam("id"))
+# The case of a task, locked, with its open tasks: one round trip to start a task command.
+_CASE_TABLE = CaseRow.__table__
+_TASK_PREFIX = "task__"
+_CASE_OF_TASK = (
+    select(
+        _CASE_TABLE,
+        *[column.label(_TASK_PREFIX + column.name) for column in _TASK_TABLE.columns],
+    )
+    .select_from(
+        _CASE_TABLE.outerjoin(
+            _TASK_TABLE,
+            (_TASK_TABLE.c.case_id == _CASE_TABLE.c.id)
+            & (_TASK_TABLE.c.state == TaskState.OPEN.value),
+        )
+    )
+    .where(
+        _CASE_TABLE.c.id
+        == select(_TASK_TABLE.c.case_id)
+        .where(_TASK_TABLE.c.id == bindparam("task_id"))
+        .scalar_subquery()
+    )
+    .with_for_update(of=_CASE_TABLE)
+)
 _OPEN_FOR_CASE = select(_TASK_TABLE).where(
     _TASK_TABLE.c.case_id == bindparam("case_id"),
     _TASK_TABLE.c.state == TaskState.OPEN.value,
@@ -81,65 +116,94 @@ class TaskRepository:
 
     A command works on one case under its lock, so the open tasks of that case read in the
     transaction stay true until the command itself changes them: they are kept here, and the
-    writes of the command keep them current (no second SELECT when the engine has run).
+    command's own writes keep them current (no second SELECT once the engine has run). Writes
+    are buffered and sent as one upsert when the unit of work commits, or before a query.
     """
 
     def __init__(self, session: Session) -> None:
         self.session = session
         self._open: dict[int, dict[str, HumanTask]] = {}
+        self.pending: dict[str, dict[str, Any]] = {}
 
     def forget(self) -> None:
         """Drop what this transaction knows of open tasks (after a rollback or a savepoint's)."""
         self._open.clear()
 
-    def _remember(self, task: HumanTask) -> None:
-        known = self._open.get(task.case_id)
-        if known is None:
-            return
-        if task.state == TaskState.OPEN:
-            known[task.id] = task
-        else:
-            known.pop(task.id, None)
+    def flush(self) -> None:
+        """Write the buffered task rows: one statement for all of them."""
+        if self.pending:
+            rows, self.pending = list(self.pending.values()), {}
+            dialect = self.session.get_bind().dialect.name
+            self.session.execute(_UPSERTS[dialect], rows)
 
     def none_yet(self, case_id: int) -> None:
         """A case created in this transaction: it has no tasks to read."""
         self._open[case_id] = {}
 
+    def lock_case_of(self, task_id: str) -> Any | None:
+        """Lock the case of a task and learn its open tasks in the same round trip; returns
+        the case row (None for an unknown task)."""
+        self.flush()
+        rows = self.session.execute(_CASE_OF_TASK, {"task_id": task_id}).all()
+        if not rows:
+            return None
+        known = self._open[rows[0].id] = {}
+        width = len(_TASK_PREFIX)
+        for row in rows:
+            values = {k[width:]: v for k, v in row._mapping.items() if k.startswith(_TASK_PREFIX)}
+            if values["id"] is not None:
+                known[values["id"]] = _task(SimpleNamespace(**values))
+        return rows[0]
+
+    def _write(self, task: HumanTask) -> None:
+        row = {name: getattr(task, name) for name in _TASK_COLUMNS}
+        row.update(state=task.state.value, candidate_groups=",".join(task.candidate_groups))
+        self.pending[task.id] = row
+        known = self._open.get(task.case_id)
+        if known is not None:
+            if task.state == TaskState.OPEN:
+                known[task.id] = task
+            else:
+                known.pop(task.id, None)
+
     def add(self, task: HumanTask) -> None:
         """Insert a task row."""
-        values = {name: getattr(task, name) for name in _TASK_COLUMNS}
-        values.update(
-            state=task.state.value, candidate_groups=",".join(task.candidate_groups)
-        )
-        self.session.execute(_TASK_INSERT, values)
-        self._remember(task)
+        self._write(task)
 
     def update(self, task: HumanTask) -> None:
-        """Write a task's changed fields (labels, lane, groups and form change on migration)."""
-        values = {name: getattr(task, name) for name in _TASK_FIELDS}
-        values.update(
-            _id=task.id,
-            state=task.state.value,
-            name=task.name,
-            lane=task.lane,
-            candidate_groups=",".join(task.candidate_groups),
-            form=task.form,
-        )
-        self.session.execute(_TASK_UPDATE, values)
-        self._remember(task)
+        """Write a task's changed fields."""
+        self._write(task)
 
     def get(self, task_id: str) -> HumanTask | None:
         """A task by id, as this transaction last wrote or read it."""
         for known in self._open.values():
             if task_id in known:
                 return known[task_id]
+        self.flush()
         row = self.session.execute(_TASK_BY_ID, {"id": task_id}).first()
         return _task(row) if row else None
+
+    def prefetch_open(self, case_ids: list[int]) -> None:
+        """Learn the open tasks of several cases (locked by this transaction) in one query."""
+        wanted = [i for i in case_ids if i not in self._open]
+        if not wanted:
+            return
+        self.flush()
+        for case_id in wanted:
+            self._open[case_id] = {}
+        rows = self.session.execute(
+            select(_TASK_TABLE).where(
+                _TASK_TABLE.c.case_id.in_(wanted), _TASK_TABLE.c.state == TaskState.OPEN.value
+            )
+        )
+        for row in rows:
+            self._open[row.case_id][row.id] = _task(row)
 
     def open_for_case(self, case_id: int) -> list[HumanTask]:
         """Open tasks of a case, oldest first (this transaction's own changes included)."""
         known = self._open.get(case_id)
         if known is None:
+            self.flush()
             rows = self.session.execute(_OPEN_FOR_CASE, {"case_id": case_id})
             known = self._open[case_id] = {row.id: _task(row) for row in rows}
         return sorted(known.values(), key=lambda t: (t.created_at, t.id))
@@ -159,6 +223,7 @@ class TaskRepository:
             conds.append(TaskRow.assignee.is_(None))
         if filters.get("state") is not None:
             conds.append(TaskRow.state == filters["state"])
+        self.flush()
         total = self.session.scalar(select(func.count()).select_from(TaskRow).where(*conds)) or 0
         rows = self.session.scalars(
             select(TaskRow)
@@ -182,6 +247,7 @@ class TaskRepository:
         ]
         if units is not None:
             conds.append(TaskRow.unit.in_(sorted(units)))
+        self.flush()
         rows = self.session.scalars(
             select(TaskRow).where(*conds).order_by(TaskRow.due_at, TaskRow.id).limit(10_000)
         )

@@ -43,8 +43,8 @@ class SqlUnitOfWork:
             # Queries need no write lock; SQLite then begins a plain (deferred) transaction.
             self.session.connection(execution_options={"motcua_readonly": True})
         self.models = ModelRepository(self.session)
-        self.cases = CaseRepository(self.session)
         self.tasks = TaskRepository(self.session)
+        self.cases = CaseRepository(self.session, self.tasks)
         self.reports = ReportRepository(self.session)
         self.events = EventRepository(self.session)
         self.calendar = CalendarOverrideRepository(self.session)
@@ -70,21 +70,26 @@ class SqlUnitOfWork:
     def commit(self) -> None:
         """Make the command's changes durable."""
         assert self.session is not None
+        self.tasks.flush()
         self.events.flush()
         self.session.commit()
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
-        """A nested transaction: leaving the block with an exception undoes only its changes
-        (the history events it queued included)."""
+        """A nested transaction: leaving the block with an exception undoes only its changes,
+        the task and history rows it queued included. Queued rows of a block that succeeds
+        stay queued: they go with the transaction's commit, in one batch for all blocks."""
         assert self.session is not None
-        mark = len(self.events.pending)
+        # What was queued before the block; a read inside it may flush that too, and then the
+        # rollback undoes it in the database, so it is queued again.
+        events_before = list(self.events.pending)
+        tasks_before = dict(self.tasks.pending)
         nested = self.session.begin_nested()
         try:
             yield
-            self.events.flush()
         except BaseException:
-            del self.events.pending[mark:]
+            self.events.pending = events_before
+            self.tasks.pending = tasks_before
             self.tasks.forget()
             nested.rollback()
             raise

@@ -43,6 +43,7 @@ def run_due(ctx: Context, batch: int = 50, actor: Actor = SYSTEM_ACTOR) -> Round
     lateness: list[float] = []
     with ctx.uow() as uow:
         claimed = uow.cases.claim_due(now, batch)
+        uow.tasks.prefetch_open([case.id for case in claimed])  # one query for the batch
         for case in claimed:
             due = case.next_due_at
             try:

@@ -1,0 +1,78 @@
+"""One transaction per command, savepoints per case in a batch (SQLite and PostgreSQL).
+
+Task and history rows are queued and written at commit; a savepoint that fails must undo its
+own rows only, even when a read inside it had already flushed what earlier blocks queued.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from engine.adapters.repository import Page
+from engine.domain.model import Actor, TaskState
+from engine.services import cases
+from engine.services.recording import CaseRecorder
+from features.samples import application
+
+UNIT = "UBND-TEST"
+OFFICER = Actor("cv.an", frozenset({"officer", "counter"}), frozenset({UNIT}))
+
+
+def _start(ctx: Any) -> str:
+    view = cases.start_case(ctx, OFFICER, "birth_registration", 1, UNIT, application())
+    return view.case.code
+
+
+def _claim_in_block(ctx: Any, uow: Any, code: str) -> None:
+    """What a command does to a case: change a task, append an event, save the case."""
+    case = uow.cases.get_by_code(code, lock=True)
+    [task] = uow.tasks.open_for_case(case.id)
+    task.assignee, task.claimed_at = OFFICER.sub, ctx.clock.now()
+    uow.tasks.update(task)
+    recorder = CaseRecorder(
+        ctx, uow, case, ctx.catalog.get(uow, case.model_version_id), OFFICER, ctx.clock.now()
+    )
+    recorder.event("task_claimed", {"element_id": task.element_id, "assignee": OFFICER.sub})
+    uow.cases.save(case)
+
+
+def test_a_failed_savepoint_keeps_the_rows_earlier_blocks_queued(ctx: Any) -> None:
+    kept, undone = _start(ctx), _start(ctx)
+    with ctx.uow() as uow:
+        with uow.savepoint():
+            _claim_in_block(ctx, uow, kept)
+        with pytest.raises(RuntimeError), uow.savepoint():
+            _claim_in_block(ctx, uow, undone)
+            # Reads flush the queue, the earlier block's rows included, inside this savepoint.
+            uow.tasks.search({"unit": UNIT}, Page(1, 50))
+            uow.events.for_case(uow.cases.get_by_code(undone).id)
+            raise RuntimeError("the model of this case failed")
+        uow.commit()
+
+    kept_case = cases.get_case(ctx, OFFICER, kept)
+    undone_case = cases.get_case(ctx, OFFICER, undone)
+    assert [t.assignee for t in kept_case.open_tasks] == [OFFICER.sub]
+    assert [t.assignee for t in undone_case.open_tasks] == [None]
+    assert _types(ctx, kept)[-1] == "task_claimed"
+    assert "task_claimed" not in _types(ctx, undone)
+    assert kept_case.case.last_event_seq == len(_types(ctx, kept))
+
+
+def test_open_tasks_read_in_a_command_follow_its_own_writes(ctx: Any) -> None:
+    code = _start(ctx)
+    with ctx.uow() as uow:
+        case = uow.cases.get_by_code(code, lock=True)
+        [task] = uow.tasks.open_for_case(case.id)
+        task.state = TaskState.CANCELLED
+        uow.tasks.update(task)
+        assert uow.tasks.open_for_case(case.id) == []
+        assert uow.tasks.get(task.id).state == TaskState.CANCELLED
+        # Not committed: the database still has the task open.
+    assert [t.id for t in cases.get_case(ctx, OFFICER, code).open_tasks] == [task.id]
+
+
+def _types(ctx: Any, code: str) -> list[str]:
+    _, events = cases.case_history(ctx, OFFICER, code)
+    return [e.type for e in events]
