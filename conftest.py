@@ -150,3 +150,25 @@ def token_for(settings, clock):  # type: ignore[no-untyped-def]
         return {"Authorization": "Bearer " + issue_token(settings, sub, roles, units, now=now)}
 
     return make
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Markers of this suite."""
+    config.addinivalue_line(
+        "markers",
+        "only_on(*backends): the test has a meaning on these databases only ('sqlite', "
+        "'postgres'); its other database combinations are not generated",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Drop the database combinations that an `only_on` test says have no meaning."""
+    kept, dropped = [], []
+    for item in items:
+        marker = item.get_closest_marker("only_on")
+        callspec = getattr(item, "callspec", None)
+        backend = callspec.params.get("database_url") if callspec is not None else None
+        (dropped if marker and backend and backend not in marker.args else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept

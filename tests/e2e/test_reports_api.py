@@ -141,11 +141,10 @@ def test_metrics_count_cases_tasks_and_open_cases_by_sla_state(
     assert "motcua_timers_fired_total 0.0" in text
 
 
+@pytest.mark.only_on("sqlite")  # the command is exercised once, on the SQLite file
 def test_the_report_command_writes_csv_and_html(
     ctx: Any, dossiers: Dataset, settings: Any, tmp_path: Path
 ):
-    if not settings.database_url.startswith("sqlite"):
-        pytest.skip("the command is exercised once, on the SQLite file")
     env = {k: v for k, v in os.environ.items() if not k.startswith("MOTCUA_")}
     env.update(MOTCUA_DATABASE_URL=settings.database_url, MOTCUA_SECRET_KEY=settings.secret_key)
     motcua = str(Path(sys.executable).with_name("motcua"))

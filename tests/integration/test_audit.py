@@ -327,9 +327,8 @@ def test_the_cli_verifies_digests_replays_and_purges(
         assert [e.actor for e in uow.audit.accesses(code)][0].startswith("cli:")
 
 
+@pytest.mark.only_on("postgres")  # roles and session_replication_role are PostgreSQL's
 def test_on_postgresql_only_a_dba_can_lift_the_trigger(ctx: Any) -> None:
-    if ctx.db_engine.dialect.name != "postgresql":
-        pytest.skip("roles and session_replication_role exist on PostgreSQL only")
     code = _case(ctx, HAPPY[:1])
     role = f"motcua_app_{code[-4:]}_{datetime.now().microsecond}"
     with ctx.db_engine.begin() as conn:
