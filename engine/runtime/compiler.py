@@ -204,7 +204,7 @@ def compile_process(
     problems.extend(prepare_problems)
     for doc in bpmn_docs:
         problems.extend(lint_process(doc.name, doc.root, files, lane_roles))
-    problems.extend(lint_bundle([(d.name, d.root) for d in bpmn_docs]))
+    problems.extend(lint_bundle([(d.name, d.root) for d in bpmn_docs], process_id))
     if any(p.severity == "error" for p in problems):
         return None, problems
 

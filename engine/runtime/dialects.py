@@ -9,7 +9,9 @@ loop data references, input/output mappings into pre/post scripts) and rewrites 
 
 from __future__ import annotations
 
+import ast
 import re
+from datetime import timedelta
 
 from lxml import etree
 
@@ -17,7 +19,7 @@ from engine.domain.errors import ModelProblem
 from engine.runtime import idioms
 from engine.runtime.connectors import ConnectorRegistry, binding_key, result_variable
 from engine.runtime.dmn import MOTCUA
-from engine.runtime.idioms import local, q
+from engine.runtime.idioms import REPORTED, local, q
 from engine.runtime.juel import UntranslatableError, is_foreign, to_python
 from engine.runtime.properties import CAMUNDA, FLOWABLE, SPIFF, VENDORS, ZEEBE
 from engine.runtime.scripting import normalize_timer_expression
@@ -29,14 +31,30 @@ _SERVICE_LIKE = ("serviceTask", "sendTask", "businessRuleTask")
 
 
 class _Reporter:
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, root: etree._Element | None = None) -> None:
         self.file = file
         self.problems: list[ModelProblem] = []
+        called = (
+            {c.get("calledElement") for c in root.iter(q("callActivity"))}
+            if root is not None
+            else set()
+        )
+        # Processes that never run: not executable (Camunda ignores them) and called by nothing.
+        self.idle = {
+            p
+            for p in (root.iter(q("process")) if root is not None else [])
+            if p.get("isExecutable", "true").strip().lower() == "false"
+            and p.get("id") not in called
+        }
 
     def __call__(self, el: etree._Element, message: str, fix: str, severity: str = "error") -> None:
         owner = el
         while owner is not None and not owner.get("id"):
             owner = owner.getparent()
+        process = next((a for a in el.iterancestors(q("process"))), None)
+        if severity == "error" and process is not None and process in self.idle:
+            severity = "warning"
+            message = f"{message} (ignored: process '{process.get('id')}' is not executable)"
         self.problems.append(
             ModelProblem(
                 message,
@@ -105,6 +123,8 @@ def _expressions(root: etree._Element, report: _Reporter) -> None:
             python = _translate(text, el, "expression", report)
             if python is not None:
                 el.text = python
+            else:
+                el.set(REPORTED, "true")
 
 
 def _timers(root: etree._Element, report: _Reporter) -> None:
@@ -123,6 +143,7 @@ def _timers(root: etree._Element, report: _Reporter) -> None:
         if is_foreign(text):
             python = _translate(text, el, "timer", report)
             if python is None:
+                el.set(REPORTED, "true")
                 continue
             text = python
         if local(el) == "timeCycle" and _CRON.match(text) and not text.startswith(("'", '"')):
@@ -131,8 +152,52 @@ def _timers(root: etree._Element, report: _Reporter) -> None:
                 f"cron cycle '{text}' is not supported",
                 "Write the cycle in ISO-8601, e.g. R/P1D or R5/PT10M.",
             )
+            el.set(REPORTED, "true")
             continue
+        duration = _timedelta_duration(text) if local(el) == "timeDuration" else None
+        if duration is not None:
+            report(
+                el,
+                f"timer duration '{text}' runs as the ISO-8601 duration '{duration}'",
+                f"Write the duration as {duration}.",
+                "warning",
+            )
+            text = duration
         el.text = normalize_timer_expression(text)
+
+
+_TIMEDELTA_UNITS = {"weeks", "days", "hours", "minutes", "seconds", "milliseconds"}
+
+
+def _timedelta_duration(text: str) -> str | None:
+    """ISO-8601 for a constant `timedelta(minutes=5)` as SpiffWorkflow examples write it, else None."""
+    try:
+        tree = ast.parse(text.strip(), mode="eval").body
+    except (SyntaxError, ValueError):
+        return None
+    func = tree.func if isinstance(tree, ast.Call) else None
+    name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+    if name != "timedelta" or not isinstance(tree, ast.Call) or len(tree.args) > 1:
+        return None
+    amounts = {"days": tree.args[0]} if tree.args else {}
+    for keyword in tree.keywords:
+        if keyword.arg not in _TIMEDELTA_UNITS or keyword.arg in amounts:
+            return None
+        amounts[keyword.arg] = keyword.value
+    values = {}
+    for unit, node in amounts.items():
+        if not isinstance(node, ast.Constant) or type(node.value) not in (int, float):
+            return None
+        values[unit] = node.value
+    try:
+        delta = timedelta(**values)
+    except (OverflowError, ValueError):
+        return None
+    if delta < timedelta(0):
+        return None
+    seconds = delta.seconds + delta.microseconds / 1_000_000
+    clock = f"{seconds:g}" if seconds != int(seconds) else str(int(seconds))
+    return f"P{delta.days}DT{clock}S" if delta.days else f"PT{clock}S"
 
 
 def _services(root: etree._Element, connectors: ConnectorRegistry, report: _Reporter) -> None:
@@ -238,11 +303,22 @@ def _multi_instance(root: etree._Element, report: _Reporter) -> None:
                     "Name the list variable directly.",
                 )
                 continue
+            if element and mi.get("isSequential", "false").strip().lower() == "true":
+                # The library merges each instance's data into the activity, the element
+                # variable too; the next instance then finds it set and fails at run time.
+                report(
+                    mi,
+                    f"a sequential multi-instance cannot keep its element variable '{element}' "
+                    "local to each instance",
+                    "Make the multi-instance parallel: each instance then has its own element.",
+                )
+                continue
             ref = etree.Element(q("loopDataInputRef"))
             ref.text = collection
             mi.insert(0, ref)
             if element:
-                item = etree.Element(q("inputDataItem"), id=f"{element}_item", name=element)
+                # The library names the instance's variable after the item's id, not its name.
+                item = etree.Element(q("inputDataItem"), id=element, name=element)
                 mi.insert(1, item)
         elif not (has_card or has_input):
             report(
@@ -253,17 +329,75 @@ def _multi_instance(root: etree._Element, report: _Reporter) -> None:
 
 
 def _mapping_value(param: etree._Element, report: _Reporter) -> str | None:
-    if any(isinstance(c.tag, str) for c in param):
-        report(
-            param,
-            f"input/output parameter '{param.get('name')}' uses a list, map or script",
-            "Use a plain value or a simple ${...} expression.",
-        )
-        return None
-    text = (param.text or "").strip()
+    children = [c for c in param if isinstance(c.tag, str)]
+    if not children:
+        return _plain_value(param, report)
+    if len(children) == 1 and children[0].tag in _STRUCTURES:
+        try:
+            return _structure(children[0], report)
+        except _NotPlainError as exc:
+            where = f" ({exc})" if str(exc) else ""
+            report(
+                param,
+                f"input/output parameter '{param.get('name')}' uses a script{where}",
+                "Use plain values, lists, maps or simple ${...} expressions.",
+            )
+            return None
+    report(
+        param,
+        f"input/output parameter '{param.get('name')}' uses a script",
+        "Use plain values, lists, maps or simple ${...} expressions.",
+    )
+    return None
+
+
+class _NotPlainError(ValueError):
+    """A camunda:list or camunda:map holding a script (or another construct we do not run)."""
+
+
+_STRUCTURES = {f"{{{CAMUNDA}}}list", f"{{{CAMUNDA}}}map"}
+_MAX_STRUCTURE_DEPTH = 8
+
+
+def _plain_value(el: etree._Element, report: _Reporter) -> str | None:
+    text = (el.text or "").strip()
     if is_foreign(text):
-        return _translate(text, param, "parameter", report)
+        return _translate(text, el, "parameter", report)
     return repr(text)
+
+
+def _structure(el: etree._Element, report: _Reporter, depth: int = 0) -> str:
+    """Python for a camunda:list / camunda:map of values, expressions, lists and maps."""
+    if depth > _MAX_STRUCTURE_DEPTH:
+        raise _NotPlainError("nested too deeply")
+    items = []
+    for child in el:
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag == f"{{{CAMUNDA}}}entry" and el.tag == f"{{{CAMUNDA}}}map":
+            key = repr(child.get("key", ""))
+            items.append(f"{key}: {_element_value(child, report, depth)}")
+        elif child.tag == f"{{{CAMUNDA}}}value" and el.tag == f"{{{CAMUNDA}}}list":
+            items.append(_element_value(child, report, depth))
+        elif child.tag in _STRUCTURES and el.tag == f"{{{CAMUNDA}}}list":
+            items.append(_structure(child, report, depth + 1))
+        else:
+            raise _NotPlainError(f"'{local(child)}' inside '{local(el)}'")
+    if el.tag == f"{{{CAMUNDA}}}map":
+        return "{" + ", ".join(items) + "}"
+    return "[" + ", ".join(items) + "]"
+
+
+def _element_value(el: etree._Element, report: _Reporter, depth: int) -> str:
+    children = [c for c in el if isinstance(c.tag, str)]
+    if not children:
+        value = _plain_value(el, report)
+        if value is None:
+            raise _NotPlainError("an expression that cannot be translated")
+        return value
+    if len(children) == 1 and children[0].tag in _STRUCTURES:
+        return _structure(children[0], report, depth + 1)
+    raise _NotPlainError(f"'{local(children[0])}' inside '{local(el)}'")
 
 
 def _io_mappings(root: etree._Element, report: _Reporter) -> None:
@@ -299,10 +433,11 @@ def normalize(
     file: str, root: etree._Element, connectors: ConnectorRegistry | None = None
 ) -> list[ModelProblem]:
     """Rewrite one BPMN document in place into Spiff BPMN; return what was changed or refused."""
-    report = _Reporter(file)
+    report = _Reporter(file, root)
     idioms.name_flows(root, report)
     idioms.rename_internal_ids(root, report)
     idioms.drop_data_stores(root, report)
+    idioms.bind_io_to_data_objects(root, report)
     idioms.implicit_subprocess_starts(root, report)
     _expressions(root, report)
     _timers(root, report)

@@ -1,17 +1,22 @@
 """Test driver: run a compiled process to its end as officers and partners would, under bounds.
 
 It fills each human task's form (JSON Schema, Camunda form fields or .form file, else values the
-conditions ask for), completes service tasks through test connectors, advances a fake clock to the
-next timer, delivers messages thrown by the collaboration's other participants (or, failing one,
-as the outside world would send them), and stops at a step and time bound. Used by conformance.
+conditions ask for) and what the task declares it produces (data outputs, a multi-instance's
+output item), starts the case with the lists multi-instance activities iterate over, completes
+service tasks through test connectors (adding a key a script then reads from their answer),
+advances a fake clock to the next timer, delivers messages thrown by the collaboration's other
+participants (or, failing one, as the outside world would send them), and stops at a step and time
+bound. It plays the people and systems around a case, never the engine. Used by conformance.
 """
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import json
 import re
 import signal
+import textwrap
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -110,6 +115,12 @@ def _conditions(model: LoadedModel) -> list[str]:
                 value = getattr(task_spec, attr, None)
                 if isinstance(value, str):
                     texts.append(value)
+            definition = getattr(task_spec, "event_definition", None)
+            for item in getattr(definition, "event_definitions", [definition]):
+                if type(item).__name__ == "ConditionalEventDefinition":
+                    expression = getattr(item, "expression", None)
+                    if isinstance(expression, str):
+                        texts.append(expression)
     return texts
 
 
@@ -124,6 +135,17 @@ def _timer_inputs(model: LoadedModel) -> dict[str, Any]:
                 if isinstance(item, TimerEventDefinition) and isinstance(expression, str):
                     if expression.strip().isidentifier():
                         found[expression.strip()] = (START + timedelta(days=1)).isoformat()
+    return found
+
+
+def _collection_inputs(model: LoadedModel) -> dict[str, Any]:
+    """Lists multi-instance activities iterate over, as a start form would bring them."""
+    found: dict[str, Any] = {}
+    for spec in [model.spec, *model.subprocess_specs.values()]:
+        for task_spec in spec.task_specs.values():
+            name = getattr(getattr(task_spec, "data_input", None), "bpmn_id", None)
+            if isinstance(name, str) and name.isidentifier():
+                found[name] = [1, 2]
     return found
 
 
@@ -261,6 +283,21 @@ def _fire_boundary(world: _World, wf: BpmnWorkflow) -> bool:
     return _advance_timer(world, wf, boundary=True)
 
 
+def _fill_outputs(world: _World, task: Task) -> None:
+    """What a human task declares it produces (its data outputs), the officer enters."""
+    spec = task.task_spec
+    io_spec = getattr(spec, "io_specification", None)
+    outputs = list(getattr(io_spec, "data_outputs", None) or [])
+    outputs += list(getattr(spec, "data_output_associations", None) or [])
+    wrapper = task.parent.task_spec if task.parent is not None else None
+    if getattr(wrapper, "task_spec", None) == spec.name:  # an instance of a multi-instance
+        outputs.append(getattr(wrapper, "output_item", None))
+    for output in outputs:
+        name = getattr(output, "bpmn_id", None)
+        if isinstance(name, str) and name not in task.data:
+            task.data[name] = (world.candidates.get(name) or [True])[0]
+
+
 def _step(world: _World, wf: BpmnWorkflow, done: list[str]) -> bool:
     """One move of the outside world; False when nothing can move the process on."""
     ready = wf.get_tasks(state=TaskState.READY, manual=True)
@@ -271,6 +308,7 @@ def _step(world: _World, wf: BpmnWorkflow, done: list[str]) -> bool:
         if repeats >= LOOP_PATIENCE and _fire_boundary(world, wf):
             return True
         task.data.update(_vary(world, _form_data(world, element_id), repeats))
+        _fill_outputs(world, task)
         task.run()
         done.append(element_id)
         world.tick()
@@ -292,6 +330,8 @@ def _supply_missing(exc: WorkflowException) -> bool:
     if task is None or match is None:
         return False
     name = match.group(1) or match.group(2)
+    if match.group(2) and _supply_key(task, name):
+        return True
     if name in task.data:
         return False
     collection = getattr(getattr(task.task_spec, "data_input", None), "bpmn_id", None)
@@ -305,6 +345,31 @@ def _supply_missing(exc: WorkflowException) -> bool:
     if task.state == TaskState.ERROR:
         task._set_state(TaskState.READY)
     return True
+
+
+def _supply_key(task: Task, key: str) -> bool:
+    """A script reads `response["key"]` from a dict a test connector returned without it: the
+    connector's answer gets the key, as the real system's would have it."""
+    code = [getattr(task.task_spec, a, None) for a in ("script", "prescript", "postscript")]
+    for source in (c for c in code if isinstance(c, str) and c.strip()):
+        try:
+            tree = ast.parse(textwrap.dedent(source))
+        except (SyntaxError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Subscript)
+                and isinstance(node.value, ast.Name)
+                and isinstance(node.slice, ast.Constant)
+                and node.slice.value == key
+            ):
+                target = task.data.get(node.value.id)
+                if isinstance(target, dict) and key not in target:
+                    target[key] = sample_data.guess_value(key, source)
+                    if task.state == TaskState.ERROR:
+                        task._set_state(TaskState.READY)
+                    return True
+    return False
 
 
 def drive(
@@ -343,6 +408,8 @@ def _drive(
     if start is not None:
         start.data.update(sample_data.condition_defaults(conditions, set()))
         start.data.update(_timer_inputs(model))
+        for name, value in _collection_inputs(model).items():
+            start.data.setdefault(name, value)
     repairs = 0
     while True:
         try:

@@ -2,7 +2,10 @@
 
 Camunda 7 and Flowable write conditions in JUEL, Camunda 8 (Zeebe) in FEEL; the engine evaluates
 Python in its sandbox. Only a small, safe subset is translated: names and dotted paths, literals,
-comparisons, boolean and arithmetic operators, `empty`, parentheses. Anything else (method calls,
+comparisons, boolean and arithmetic operators, `empty`, parentheses, the Java String methods
+toLowerCase(), toUpperCase(), trim(), startsWith(s) and endsWith(s), and in FEEL `not(...)`,
+`x between a and b`, ranges `x in [a..b]` (open ends `(`, `)`, `]a..b[`), lists of values
+`x in ("a", "b")` and `some/every v in list satisfies ...`. Anything else (other method calls,
 beans, `execution`, FEEL functions) raises UntranslatableError, which the compiler turns into a
 deploy-time problem naming the expression.
 """
@@ -37,6 +40,14 @@ _WORD_OPS = {
     "mod": "%",
 }
 _SYMBOL_OPS = {"&&": "and", "||": "or", "!": "not"}
+# Java String methods modellers call in JUEL, and the Python str method doing the same.
+_STRING_METHODS = {
+    "toLowerCase": "lower",
+    "toUpperCase": "upper",
+    "trim": "strip",
+    "startsWith": "startswith",
+    "endsWith": "endswith",
+}
 _LITERALS = {"true": "True", "false": "False", "null": "None"}
 _FORBIDDEN_NAMES = {"execution", "task", "this", "class", "import", "lambda", "exec", "eval"}
 _MAX_LENGTH = 500
@@ -86,6 +97,9 @@ def _translate_tokens(tokens: list[tuple[str, str]], feel: bool) -> str:
         if kind == "name":
             lowered = value.lower() if value.lower() in _LITERALS else value
             if prev == ("op", "."):
+                if nxt == ("op", "(") and value in _STRING_METHODS and not feel:
+                    out[-1] += f".{_STRING_METHODS[value]}("  # the "(" token is then skipped
+                    continue
                 if nxt == ("op", "("):
                     raise UntranslatableError(f"method call '.{value}(...)'")
                 out.append(f"[{value!r}]")
@@ -107,6 +121,9 @@ def _translate_tokens(tokens: list[tuple[str, str]], feel: bool) -> str:
                 if prev[0] != "name" and prev != ("op", ")") and prev != ("op", "]"):
                     raise UntranslatableError("a '.' that is not a property path")
                 continue
+            if value == "(" and prev[0] == "name" and prev[1] in _STRING_METHODS and not feel:
+                if i > 1 and tokens[i - 2] == ("op", "."):
+                    continue
             if value == "=":
                 if not feel:
                     raise UntranslatableError("assignment is not allowed in a condition")
@@ -117,11 +134,103 @@ def _translate_tokens(tokens: list[tuple[str, str]], feel: bool) -> str:
                 raise UntranslatableError("lists and arguments are not supported")
             else:
                 out.append(value)
-        elif kind == "str":
-            out.append(value)
-        else:
+        else:  # numbers, strings and FEEL constructs already in Python ("py")
             out.append(value)
     return " ".join(out).replace(" [", "[").replace("( ", "(").replace(" )", ")")
+
+
+_OPERAND = {"name", "num", "str"}
+_OPENERS = {"[": "<=", "(": "<", "]": "<"}
+_CLOSERS = {"]": "<=", ")": "<", "[": "<"}
+
+
+def _operand_start(tokens: list[tuple[str, str]], end: int) -> int:
+    """Index where the path or literal ending just before `end` starts (a.b.c, x, 3, "s")."""
+    start = end - 1
+    if start < 0 or tokens[start][0] not in _OPERAND or tokens[start][1] in _WORD_OPS:
+        raise UntranslatableError("a range or 'between' needs a value on its left")
+    while start >= 2 and tokens[start - 1] == ("op", ".") and tokens[start - 2][0] == "name":
+        start -= 2
+    return start
+
+
+def _literal(token: tuple[str, str]) -> str:
+    kind, value = token
+    if kind in {"num", "str"}:
+        return value
+    if kind == "name" and value.lower() in _LITERALS:
+        return _LITERALS[value.lower()]
+    if kind == "name" and value not in _WORD_OPS:
+        return _translate_tokens([token], True)
+    raise UntranslatableError(f"'{value}' cannot bound a range")
+
+
+def _feel_tests(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Rewrite FEEL `x between a and b`, `x in [a..b]` and `x in (a, b)` into Python tokens."""
+    out = list(tokens)
+    i = 0
+    while i < len(out):
+        kind, value = out[i]
+        if (
+            (kind, value) == ("name", "between")
+            and i + 3 < len(out)
+            and out[i + 2]
+            == (
+                "name",
+                "and",
+            )
+        ):
+            start = _operand_start(out, i)
+            subject = _translate_tokens(out[start:i], True)
+            low, high = _literal(out[i + 1]), _literal(out[i + 3])
+            out[start : i + 4] = [("py", f"({low} <= {subject} <= {high})")]
+            i = start + 1
+            continue
+        if (kind, value) == ("name", "in") and i + 1 < len(out) and out[i + 1][1] in _OPENERS:
+            close = next(
+                (j for j in range(i + 2, len(out)) if out[j][1] in _CLOSERS and out[j][0] == "op"),
+                None,
+            )
+            if close is None:
+                raise UntranslatableError("an unclosed range or list")
+            inner = out[i + 2 : close]
+            start = _operand_start(out, i)
+            subject = _translate_tokens(out[start:i], True)
+            if len(inner) == 4 and inner[1] == inner[2] == ("op", "."):
+                low, high = _literal(inner[0]), _literal(inner[3])
+                left, right = _OPENERS[out[i + 1][1]], _CLOSERS[out[close][1]]
+                python = f"({low} {left} {subject} {right} {high})"
+            elif out[i + 1][1] in "([" and out[close][1] in ")]":
+                items = inner[0::2]
+                if any(t != ("op", ",") for t in inner[1::2]):
+                    raise UntranslatableError("a list of anything but plain values")
+                values = ", ".join(_literal(t) for t in items) + ("," if len(items) == 1 else "")
+                python = f"({subject} in ({values}))"
+            else:
+                raise UntranslatableError("a range that is not 'a..b'")
+            out[start : close + 1] = [("py", python)]
+            i = start + 1
+            continue
+        i += 1
+    return out
+
+
+def _feel_quantifier(tokens: list[tuple[str, str]]) -> str | None:
+    """`some x in xs satisfies cond` -> `any((cond) for x in xs)`; `every` -> `all`."""
+    if len(tokens) < 5 or tokens[0] not in {("name", "some"), ("name", "every")}:
+        return None
+    if tokens[1][0] != "name" or tokens[2] != ("name", "in"):
+        return None
+    k = next((j for j, t in enumerate(tokens) if t == ("name", "satisfies")), None)
+    if k is None or k == 3 or k == len(tokens) - 1:
+        raise UntranslatableError("a 'some'/'every' without 'satisfies'")
+    variable = tokens[1][1]
+    if variable in _FORBIDDEN_NAMES or variable.startswith("_"):
+        raise UntranslatableError(f"'{variable}' is not case data")
+    collection = _translate_tokens(_feel_tests(tokens[3:k]), True)
+    condition = _translate_tokens(_feel_tests(tokens[k + 1 :]), True)
+    word = "any" if tokens[0][1] == "some" else "all"
+    return f"{word}(({condition}) for {variable} in {collection})"
 
 
 def to_python(text: str) -> str:
@@ -139,7 +248,9 @@ def to_python(text: str) -> str:
     tokens = _tokens(body)
     if not tokens:
         raise UntranslatableError("the expression is empty")
-    python = _translate_tokens(tokens, feel)
+    python = _feel_quantifier(tokens) if feel else None
+    if python is None:
+        python = _translate_tokens(_feel_tests(tokens) if feel else tokens, feel)
     try:
         compile(python, "<condition>", "eval")
     except SyntaxError as exc:

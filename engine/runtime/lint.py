@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator, Mapping
 from lxml import etree
 
 from engine.domain.errors import ModelProblem
+from engine.runtime.idioms import REPORTED
 from engine.runtime.properties import element_properties
 from engine.runtime.script_names import unavailable_names
 from engine.runtime.scripting import check_expression, check_script
@@ -82,9 +83,12 @@ def lint_process(
 
     for tag, why in UNSUPPORTED.items():
         for el in root.iter(_q(tag)):
+            if _in_idle_process(el):
+                continue  # a pool drawn to be read: dialects reports it as a warning if at all
             parent = el.getparent() if tag.endswith("Definition") else el
             yield problem(parent, why, "Model the path explicitly with supported elements.")
 
+    yield from _dangling_event_refs(root, problem)
     for process in root.iter(_q("process")):
         if process.get("isExecutable", "true").lower() == "false":
             continue
@@ -92,6 +96,35 @@ def lint_process(
         yield from _lint_code(process, problem)
         yield from _unreachable(process, problem)
     yield from _lint_shared_code(root, problem)
+
+
+# Event definition attribute -> the root element it must name.
+_EVENT_REFS = {
+    "messageEventDefinition": ("messageRef", "message"),
+    "signalEventDefinition": ("signalRef", "signal"),
+    "errorEventDefinition": ("errorRef", "error"),
+    "escalationEventDefinition": ("escalationRef", "escalation"),
+}
+
+
+def _in_idle_process(el: etree._Element) -> bool:
+    """True inside a process marked not executable: documentation, never run (as in Camunda)."""
+    process = next(el.iterancestors(_q("process")), None)
+    return process is not None and process.get("isExecutable", "true").lower() == "false"
+
+
+def _dangling_event_refs(root: etree._Element, problem: Problem) -> Iterator[ModelProblem]:
+    """An event definition naming a message, signal, error or escalation that is not defined."""
+    for tag, (attr, kind) in _EVENT_REFS.items():
+        defined = {el.get("id") for el in root.iter(_q(kind))}
+        for definition in root.iter(_q(tag)):
+            ref = (definition.get(attr) or "").strip()
+            if ref and ref not in defined and not _in_idle_process(definition):
+                yield problem(
+                    _owner(definition),
+                    f"{kind} event refers to {kind} '{ref}', which is not defined",
+                    f"Pick a defined {kind} in the modeller, or define '{ref}'.",
+                )
 
 
 def _lint_one_process(process, files, lane_roles, problem):  # type: ignore[no-untyped-def]
@@ -201,15 +234,21 @@ def _lint_code(process: etree._Element, problem: Problem) -> Iterator[ModelProbl
     """Refuse model code the sandbox would refuse at run time, naming the element that holds it."""
     simple = "Write a simple expression over case data."
     for cond in process.iter(_q("conditionExpression")):
+        if cond.get(REPORTED):
+            continue
         for issue, fix in expression_issues((cond.text or "").strip(), simple):
             yield problem(cond.getparent(), f"condition: {issue}", fix)
     for timer in process.iter(_q("timeDate"), _q("timeDuration"), _q("timeCycle")):
+        if timer.get(REPORTED):
+            continue
         owner = timer.getparent().getparent()
         iso = "Write an ISO-8601 date, duration or cycle."
         for issue, fix in expression_issues((timer.text or "").strip(), iso):
             yield problem(owner, f"timer: {issue}", fix)
     for ns, tag, what in _EXPRESSION_SITES:
         for el in process.iter(f"{{{ns}}}{tag}"):
+            if el.get(REPORTED):
+                continue
             yield from _expression_problems(el, el.text or "", what, problem)
     for param in process.iter(f"{{{SPIFF}}}parameter"):
         if param.get("value") is not None:
@@ -281,14 +320,18 @@ def _unreachable(process: etree._Element, problem: Problem) -> Iterator[ModelPro
             )
 
 
-def lint_bundle(docs: list[tuple[str, etree._Element]]) -> list[ModelProblem]:
-    """Checks across files: a call activity that (indirectly) calls its own process."""
+def lint_bundle(
+    docs: list[tuple[str, etree._Element]], process_id: str | None = None
+) -> list[ModelProblem]:
+    """Checks across files: a call activity that (indirectly) calls its own process, and, in the
+    processes `process_id` runs (itself and what it calls), one that calls nothing or a process
+    missing from the bundle."""
     calls: dict[str, list[tuple[str, etree._Element]]] = {}
     for file, root in docs:
         for process in root.iter(_q("process")):
             for call in process.iter(_q("callActivity")):
                 calls.setdefault(process.get("id", ""), []).append((file, call))
-    problems = []
+    problems = list(_missing_callees(calls, docs, process_id)) if process_id else []
     for owner, activities in calls.items():
         for file, call in activities:
             called = call.get("calledElement", "")
@@ -312,3 +355,35 @@ def lint_bundle(docs: list[tuple[str, etree._Element]]) -> list[ModelProblem]:
                 seen.add(current)
                 stack.extend(c.get("calledElement", "") for _, c in calls.get(current, []))
     return problems
+
+
+def _missing_callees(
+    calls: Mapping[str, list[tuple[str, etree._Element]]],
+    docs: list[tuple[str, etree._Element]],
+    process_id: str,
+) -> Iterator[ModelProblem]:
+    defined = {p.get("id", "") for _, root in docs for p in root.iter(_q("process"))}
+    stack, seen = [process_id], set()
+    while stack:
+        current = stack.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for file, call in calls.get(current, []):
+            called = call.get("calledElement", "").strip()
+            if called in defined:
+                stack.append(called)
+                continue
+            message = (
+                f"call activity calls process '{called}', which is not in the bundle"
+                if called
+                else "call activity names no process to call"
+            )
+            yield ModelProblem(
+                message,
+                file=file,
+                line=call.sourceline,
+                element_id=call.get("id", ""),
+                fix="Set 'Called element' to the id of a process in the procedure's files, "
+                "and add that file.",
+            )

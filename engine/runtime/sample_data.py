@@ -131,6 +131,20 @@ def _path(node: ast.expr) -> list[Any] | None:
     return None
 
 
+_STR_METHODS = frozenset({"lower", "upper", "strip", "startswith", "endswith"})
+
+
+def _compared(node: ast.expr) -> ast.expr:
+    """The value a comparison tests: `x` for `x.lower() == 'a'` (the string's own case)."""
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in _STR_METHODS
+    ):
+        return _compared(node.func.value)
+    return node
+
+
 def _put(data: dict[str, Any], path: list[Any], value: Any) -> None:
     target = data
     for part in path[:-1]:
@@ -157,7 +171,7 @@ def condition_defaults(expressions: list[str], known: set[str]) -> dict[str, Any
         known = known | called
         for node in ast.walk(tree):
             if isinstance(node, ast.Compare) and isinstance(node.comparators[0], ast.Constant):
-                path = _path(node.left)
+                path = _path(_compared(node.left))
                 if path and path[0] not in known:
                     _put(data, path, node.comparators[0].value)
             elif isinstance(node, (ast.Name, ast.Subscript)) and isinstance(node.ctx, ast.Load):
@@ -209,14 +223,15 @@ def condition_candidates(expressions: list[str]) -> dict[str, list[Any]]:
         except (SyntaxError, ValueError):
             continue
         for node in ast.walk(tree):
-            if isinstance(node, ast.Compare) and isinstance(node.left, ast.Name):
+            left = _compared(node.left) if isinstance(node, ast.Compare) else None
+            if isinstance(node, ast.Compare) and isinstance(left, ast.Name):
                 for comparator in node.comparators:
                     if isinstance(comparator, ast.Constant):
                         value = comparator.value
-                        add(node.left.id, value)
+                        add(left.id, value)
                         if isinstance(value, (int, float)) and not isinstance(value, bool):
-                            add(node.left.id, value + 1)
-                            add(node.left.id, value - 1)
+                            add(left.id, value + 1)
+                            add(left.id, value - 1)
             elif isinstance(node, ast.Name) and node.id not in {"True", "False", "None"}:
                 add(node.id, True)
                 add(node.id, False)

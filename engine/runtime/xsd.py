@@ -8,6 +8,7 @@ error (up to a bound) with its line and column.
 from __future__ import annotations
 
 import functools
+import re
 
 from lxml import etree
 from SpiffWorkflow.dmn.parser.BpmnDmnParser import SCHEMAS as DMN_SCHEMAS
@@ -31,16 +32,28 @@ def _problems(schema: etree.XMLSchema, root: etree._Element, file: str) -> list[
     problems = []
     for error in list(schema.error_log)[:MAX_ERRORS]:
         message = error.message.replace("{http://www.omg.org/spec/BPMN/20100524/MODEL}", "bpmn:")
+        bad_id = _BAD_ID.search(message)
+        fix = _FIX
+        if bad_id and _NCNAME.fullmatch(bad_id.group(1)):
+            message = f"id '{bad_id.group(1)}' is used by more than one element ({message})"
+            fix = "Give each element its own id in the modeller."
+        elif bad_id:
+            message = f"id '{bad_id.group(1)}' is not a valid XML id ({message})"
+            fix = "Start the id with a letter or '_', without spaces or ':'."
         problems.append(
             ModelProblem(
                 f"not valid BPMN/DMN (XSD): {message}",
                 file=file,
                 line=error.line or None,
                 column=error.column or None,
-                fix=_FIX,
+                fix=fix,
             )
         )
     return problems
+
+
+_BAD_ID = re.compile(r"'([^']*)' is not a valid value of the atomic type 'xs:ID'")
+_NCNAME = re.compile(r"[A-Za-z_][\w.\-]*")
 
 
 def validate_bpmn(root: etree._Element, file: str) -> list[ModelProblem]:

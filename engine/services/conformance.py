@@ -79,32 +79,49 @@ def _defined_and_called(root: etree._Element) -> tuple[set[str], set[str]]:
     return defined, called
 
 
-def bundle_for(path: Path, root_dir: Path) -> dict[str, bytes]:
-    """The file, the decision tables and forms beside it, and the files defining what it calls."""
-    folder = path.parent
-    files = {path.name: path.read_bytes()}
+def _side_files(folder: Path) -> dict[str, bytes]:
+    files = {}
     for side in sorted(folder.rglob("*")):
         if side.is_file() and side.name.endswith(SIDE_SUFFIXES) and side.stat().st_size < 2**20:
             files[side.relative_to(folder).as_posix()] = side.read_bytes()
+    return files
+
+
+def bundle_for(path: Path, root_dir: Path) -> dict[str, bytes]:
+    """The file, the decision tables and forms beside it, and the files defining what it calls.
+
+    A called process found in another folder brings the forms and tables of its own folder, as a
+    procedure folder would hold them (never replacing a file of the same name).
+    """
+    folder = path.parent
+    files = {path.name: path.read_bytes(), **_side_files(folder)}
     try:
         defined, wanted = _defined_and_called(parse_xml(files[path.name]))
     except XmlRejectedError:
         return files
     wanted -= defined
     nearby = sorted(folder.iterdir())
-    for other in nearby + [p for p in _model_files(root_dir) if p not in nearby]:
-        if not wanted or other == path or not other.name.endswith(MODEL_SUFFIXES):
-            continue
-        if other.name in files:
-            continue
-        try:
-            other_defined, other_calls = _defined_and_called(parse_xml(other.read_bytes()))
-        except XmlRejectedError:
-            continue
-        if other_defined & wanted and not other_defined & defined:
-            files[other.name] = other.read_bytes()
-            defined |= other_defined
-            wanted = (wanted | other_calls) - defined
+    candidates = nearby + [p for p in _model_files(root_dir) if p not in nearby]
+    added = True
+    while wanted and added:  # until no file defines a process still called and not defined
+        added = False
+        for other in candidates:
+            if not wanted or other == path or not other.name.endswith(MODEL_SUFFIXES):
+                continue
+            if other.name in files:
+                continue
+            try:
+                other_defined, other_calls = _defined_and_called(parse_xml(other.read_bytes()))
+            except XmlRejectedError:
+                continue
+            if other_defined & wanted and not other_defined & defined:
+                files[other.name] = other.read_bytes()
+                if other.parent != folder:
+                    for name, content in _side_files(other.parent).items():
+                        files.setdefault(name, content)
+                defined |= other_defined
+                wanted = (wanted | other_calls) - defined
+                added = True
     return files
 
 

@@ -10,6 +10,11 @@ from engine.services.conformance import run_conformance
 
 CORPUS = Path(__file__).parent / "corpus"
 RAN_SHARE_GOAL = 0.85
+# Measured floors (README, Conformance): raise them as the engine learns more idioms. Most of
+# what is refused is refused by Camunda too (timers and service tasks without a value or binding,
+# XSD-invalid files, calls to missing processes); see the README for the remaining categories.
+RAN_FLOOR = 118
+FAILED_CEILING = 1
 
 
 @pytest.fixture(scope="module")
@@ -39,4 +44,7 @@ def test_conformance_reports_the_ran_share(report) -> None:  # type: ignore[no-u
     share = totals["ran"] / totals["executable"]
     print(f"\nconformance: {totals} ran share {share:.1%} (goal {RAN_SHARE_GOAL:.0%})")
     assert totals["executable"] >= 200
-    assert share > 0.4  # the measured floor; raise it as the engine learns more idioms
+    assert totals["ran"] >= RAN_FLOOR, totals
+    assert totals["failed"] <= FAILED_CEILING, [
+        (p.file, p.process_id, p.detail) for p in report.processes if p.outcome == "failed"
+    ]

@@ -1,0 +1,150 @@
+Feature: A model drawn in another modeller deploys with its meaning kept, or is refused naming the element
+  Analysts bring models from Camunda Modeler, bpmn.io, Signavio, Trisotech and SpiffArena. What
+  the engine can run as those tools' engines would is accepted, with a warning saying how it was
+  read; what it cannot run is refused before anything is deployed, naming the file, the line and
+  the element to fix.
+
+  Background:
+    Given the analyst "analyst.an" is signed in
+
+  Scenario: A Camunda input parameter holding a map of lists is accepted
+    When "analyst.an" validates a procedure whose definitions hold:
+      """
+      <bpmn:process id="import_demo" isExecutable="true">
+        <bpmn:startEvent id="start"/>
+        <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="notify"/>
+        <bpmn:userTask id="notify" camunda:candidateGroups="counter">
+          <bpmn:extensionElements><camunda:inputOutput>
+            <camunda:inputParameter name="recipients"><camunda:map>
+              <camunda:entry key="to"><camunda:list>
+                <camunda:value>applicant</camunda:value><camunda:value>${owner}</camunda:value>
+              </camunda:list></camunda:entry>
+            </camunda:map></camunda:inputParameter>
+          </camunda:inputOutput></bpmn:extensionElements>
+        </bpmn:userTask>
+        <bpmn:sequenceFlow id="f2" sourceRef="notify" targetRef="end"/>
+        <bpmn:endEvent id="end"/>
+      </bpmn:process>
+      """
+    Then the procedure is accepted
+
+  Scenario: A timer duration written as Python's timedelta runs as its ISO-8601 duration
+    When "analyst.an" validates a procedure whose definitions hold:
+      """
+      <bpmn:process id="import_demo" isExecutable="true">
+        <bpmn:startEvent id="start"/>
+        <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="wait"/>
+        <bpmn:intermediateCatchEvent id="wait"><bpmn:timerEventDefinition>
+          <bpmn:timeDuration>timedelta(minutes=5)</bpmn:timeDuration>
+        </bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+        <bpmn:sequenceFlow id="f2" sourceRef="wait" targetRef="end"/>
+        <bpmn:endEvent id="end"/>
+      </bpmn:process>
+      """
+    Then the procedure is accepted with a warning on "wait" saying "runs as the ISO-8601 duration 'PT300S'"
+
+  Scenario: JUEL string methods and FEEL ranges are read as conditions
+    When "analyst.an" validates a procedure whose definitions hold:
+      """
+      <bpmn:process id="import_demo" isExecutable="true">
+        <bpmn:startEvent id="start"/>
+        <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="gw"/>
+        <bpmn:exclusiveGateway id="gw" default="f4"/>
+        <bpmn:sequenceFlow id="f2" sourceRef="gw" targetRef="end">
+          <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">${decision.toLowerCase() == 'refuse'}</bpmn:conditionExpression>
+        </bpmn:sequenceFlow>
+        <bpmn:sequenceFlow id="f3" sourceRef="gw" targetRef="end">
+          <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">= age in [18..65]</bpmn:conditionExpression>
+        </bpmn:sequenceFlow>
+        <bpmn:sequenceFlow id="f4" sourceRef="gw" targetRef="end"/>
+        <bpmn:endEvent id="end"/>
+      </bpmn:process>
+      """
+    Then the procedure is accepted
+
+  Scenario: A pool drawn to be read, not run, does not stop the executable one
+    When "analyst.an" validates a procedure whose definitions hold:
+      """
+      <bpmn:process id="import_demo" isExecutable="true">
+        <bpmn:startEvent id="start"/>
+        <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="end"/>
+        <bpmn:endEvent id="end"/>
+      </bpmn:process>
+      <bpmn:process id="citizen" isExecutable="false">
+        <bpmn:startEvent id="citizen_start"/>
+        <bpmn:sequenceFlow id="g1" sourceRef="citizen_start" targetRef="citizen_wait"/>
+        <bpmn:intermediateCatchEvent id="citizen_wait"><bpmn:timerEventDefinition/></bpmn:intermediateCatchEvent>
+      </bpmn:process>
+      """
+    Then the procedure is accepted with a warning on "citizen_wait" saying "ignored: process 'citizen' is not executable"
+
+  Scenario: A call to a process missing from the procedure is refused naming the call activity
+    When "analyst.an" validates a procedure whose definitions hold:
+      """
+      <bpmn:process id="import_demo" isExecutable="true">
+        <bpmn:startEvent id="start"/>
+        <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="verify"/>
+        <bpmn:callActivity id="verify" calledElement="residence_check"/>
+        <bpmn:sequenceFlow id="f2" sourceRef="verify" targetRef="end"/>
+        <bpmn:endEvent id="end"/>
+      </bpmn:process>
+      """
+    Then the procedure is refused naming "verify", its line and "calls process 'residence_check', which is not in the bundle"
+
+  Scenario: An event naming an escalation that is not defined is refused naming the event
+    When "analyst.an" validates a procedure whose definitions hold:
+      """
+      <bpmn:process id="import_demo" isExecutable="true">
+        <bpmn:startEvent id="start"/>
+        <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="review"/>
+        <bpmn:userTask id="review" camunda:candidateGroups="counter"/>
+        <bpmn:sequenceFlow id="f2" sourceRef="review" targetRef="end"/>
+        <bpmn:boundaryEvent id="escalated" attachedToRef="review">
+          <bpmn:escalationEventDefinition escalationRef="late"/>
+        </bpmn:boundaryEvent>
+        <bpmn:sequenceFlow id="f3" sourceRef="escalated" targetRef="end"/>
+        <bpmn:endEvent id="end"/>
+      </bpmn:process>
+      """
+    Then the procedure is refused naming "escalated", its line and "escalation 'late', which is not defined"
+
+  Scenario: A sequential multi-instance over a Camunda element variable is refused with the fix
+    When "analyst.an" validates a procedure whose definitions hold:
+      """
+      <bpmn:process id="import_demo" isExecutable="true">
+        <bpmn:startEvent id="start"/>
+        <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="sign"/>
+        <bpmn:userTask id="sign" camunda:candidateGroups="leader">
+          <bpmn:multiInstanceLoopCharacteristics isSequential="true" camunda:collection="${signers}" camunda:elementVariable="signer"/>
+        </bpmn:userTask>
+        <bpmn:sequenceFlow id="f2" sourceRef="sign" targetRef="end"/>
+        <bpmn:endEvent id="end"/>
+      </bpmn:process>
+      """
+    Then the procedure is refused saying "a sequential multi-instance cannot keep its element variable 'signer' local to each instance"
+
+  Scenario: A subprocess drawn collapsed with nothing inside is refused naming it
+    When "analyst.an" validates a procedure whose definitions hold:
+      """
+      <bpmn:process id="import_demo" isExecutable="true">
+        <bpmn:startEvent id="start"/>
+        <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="repair"/>
+        <bpmn:subProcess id="repair" name="Perform emergency repair"/>
+        <bpmn:sequenceFlow id="f2" sourceRef="repair" targetRef="end"/>
+        <bpmn:endEvent id="end"/>
+      </bpmn:process>
+      """
+    Then the procedure is refused naming "repair", its line and "subprocess has no content"
+
+  Scenario: Two elements sharing an id are refused naming the id
+    When "analyst.an" validates a procedure whose definitions hold:
+      """
+      <bpmn:process id="import_demo" isExecutable="true">
+        <bpmn:startEvent id="start"/>
+        <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="end"/>
+        <bpmn:endEvent id="end"/>
+        <bpmn:dataObject id="approval"/>
+        <bpmn:dataObject id="approval"/>
+      </bpmn:process>
+      """
+    Then the procedure is refused saying "id 'approval' is used by more than one element"
