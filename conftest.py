@@ -61,6 +61,7 @@ def postgres_schema() -> Iterator[str]:
 
 
 TABLES = (
+    "handoff",
     "incident",
     "message_subscription",
     "message_outbox",
@@ -108,7 +109,11 @@ def settings(database_url: str):  # type: ignore[no-untyped-def]
     from engine.settings import Settings
 
     return Settings.from_env(
-        database_url=database_url, secret_key="motcua-test-secret-0123456789abcdef"
+        database_url=database_url,
+        secret_key="motcua-test-secret-0123456789abcdef",
+        # Far above what any test sends, so that no test trips it by accident; the limiter
+        # still runs on every request (tests/e2e/test_rate_limits.py sets a tiny one).
+        rate_limit="100000 per minute",
     )
 
 
@@ -144,10 +149,13 @@ def token_for(settings, clock):  # type: ignore[no-untyped-def]
     """Make a bearer header for a subject with roles and units."""
     from api.auth import issue_token
 
-    def make(sub: str, roles: list[str], units: list[str]) -> dict[str, str]:
+    def make(
+        sub: str, roles: list[str], units: list[str], personal_id: str = ""
+    ) -> dict[str, str]:
         # Tokens expire by the wall clock (PyJWT checks exp against it), not the case clock.
         now = datetime.now(VN)
-        return {"Authorization": "Bearer " + issue_token(settings, sub, roles, units, now=now)}
+        token = issue_token(settings, sub, roles, units, now=now, personal_id=personal_id)
+        return {"Authorization": "Bearer " + token}
 
     return make
 

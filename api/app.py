@@ -6,9 +6,12 @@ from typing import Any
 
 from flask import Flask
 from flask_smorest import Api
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from api.auth import install_verifier
 from api.errors import register_error_handlers
 from api.guards import install_guards
+from api.limits import install_rate_limits
 from api.schemas import ErrorSchema
 from engine.bootstrap import build_context
 from engine.services.context import Context
@@ -47,11 +50,17 @@ def create_app(settings: Settings | None = None, context: Context | None = None)
         },
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Vietnamese stays readable
+    if settings.proxy_hops:  # the client's address for rate limits, behind that many proxies
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops
+        )
     app.extensions["motcua"] = context or build_context(settings)
+    install_verifier(app, settings)
     api = MotcuaApi(app)
     from api.audit.routes import blp as audit
     from api.calendar.routes import blp as calendar
     from api.cases.routes import blp as cases
+    from api.handoffs.routes import blp as handoffs
     from api.health.routes import blp as health
     from api.incidents.routes import blp as incidents
     from api.messages.routes import blp as messages
@@ -62,8 +71,10 @@ def create_app(settings: Settings | None = None, context: Context | None = None)
 
     for blueprint in (health, models, cases, tasks, calendar, sla, audit, messages, incidents):
         api.register_blueprint(blueprint)
+    api.register_blueprint(handoffs)
     api.register_blueprint(reports)
     register_error_handlers(app)
+    install_rate_limits(app, settings)  # before the guards: floods without a token count too
     install_guards(app)
 
     @app.after_request

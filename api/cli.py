@@ -1,18 +1,20 @@
-"""The `motcua` command: validate, deploy, serve, worker, db upgrade, token, calendar."""
+"""The `motcua` command: validate, deploy, serve, worker, db upgrade, token, jwks, calendar."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import timedelta
 from pathlib import Path
 
 from api.audit.cli import add_audit_commands
 from api.calendar.cli import add_calendar_commands
+from api.logs import configure_logging
 from api.models.migrations import add_migrate_command
 from api.reports.cli import add_report_commands
-from engine.domain.errors import EngineError, ModelRejectedError
+from engine.domain.errors import EngineError, InvalidInputError, ModelRejectedError
 
 
 def _settings():  # type: ignore[no-untyped-def]
@@ -130,21 +132,50 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def _private_key(path: str):  # type: ignore[no-untyped-def]
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    try:
+        return load_pem_private_key(Path(path).read_bytes(), password=None)
+    except (OSError, ValueError, TypeError) as exc:
+        raise InvalidInputError(f"cannot read the private key {path}: {exc}") from exc
+
+
 def cmd_token(args: argparse.Namespace) -> int:
-    """Print a signed bearer token for trying the API."""
+    """Print a signed bearer token for trying the API (HS256, or --key PEM --kid KID)."""
     from api.auth import issue_token
     from engine.domain.clock import SystemClock
 
-    token = issue_token(
-        _settings(),
-        args.sub,
-        args.role,
-        args.unit,
-        now=SystemClock().now(),
-        ttl=timedelta(hours=args.hours),
-        name=args.name,
-    )
+    if bool(args.key) != bool(args.kid):
+        raise InvalidInputError("--key and --kid go together (the kid of the key's JWKS entry)")
+    try:
+        token = issue_token(
+            _settings(),
+            args.sub,
+            args.role,
+            args.unit,
+            now=SystemClock().now(),
+            ttl=timedelta(hours=args.hours),
+            name=args.name,
+            personal_id=args.personal_id,
+            private_key=_private_key(args.key) if args.key else None,
+            kid=args.kid or "",
+        )
+    except ValueError as exc:
+        raise InvalidInputError(str(exc)) from exc
     print(token)
+    return 0
+
+
+def cmd_jwks(args: argparse.Namespace) -> int:
+    """Print the JWKS (public half) of a private key, for MOTCUA_JWKS_FILE when trying RS256."""
+    from api.auth import public_jwk
+
+    try:
+        jwk = public_jwk(_private_key(args.key), args.kid)
+    except ValueError as exc:
+        raise InvalidInputError(str(exc)) from exc
+    print(json.dumps({"keys": [jwk]}, indent=2))
     return 0
 
 
@@ -182,7 +213,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unit", action="append", default=[])
     p.add_argument("--name", default="")
     p.add_argument("--hours", type=float, default=8.0)
+    p.add_argument("--personal-id", default="", help="a citizen's ID number (role citizen)")
+    p.add_argument("--key", help="PEM private key: sign RS256/ES256 instead of HS256")
+    p.add_argument("--kid", help="the key id its public half has in the JWKS file")
     p.set_defaults(func=cmd_token)
+    p = sub.add_parser("jwks", help="print the JWKS of a private key's public half")
+    p.add_argument("--key", required=True, help="PEM private key (RSA, EC or Ed25519)")
+    p.add_argument("--kid", required=True, help="the key id tokens will name")
+    p.set_defaults(func=cmd_jwks)
     add_calendar_commands(sub)
     add_audit_commands(sub)
     add_report_commands(sub)
@@ -193,6 +231,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script."""
     args = build_parser().parse_args(argv)
+    default_level = "INFO" if args.command in ("serve", "worker") else "WARNING"
+    configure_logging(os.environ.get("MOTCUA_LOG_LEVEL", default_level))
     try:
         return int(args.func(args))
     except ModelRejectedError as exc:

@@ -96,6 +96,8 @@ def register_error_handlers(app: Flask) -> None:
             if status == 422
             else (exc.description or exc.name)
         )
+        if status == 429:  # flask-limiter's description is the limit that was hit
+            message = f"too many requests: the limit is {exc.description}; retry after Retry-After"
         return error_body(status, code, message, details)
 
     @app.errorhandler(Exception)

@@ -9,7 +9,8 @@ from typing import Any, NoReturn, TypeVar
 from flask import Flask, current_app, request
 from werkzeug.exceptions import BadRequest, NotFound, UnprocessableEntity
 
-from api.auth import current_actor
+from api.auth import ANYONE, current_actor
+from engine.domain.errors import PermissionDeniedError
 
 # Forms nest a few levels; deeper bodies would only exercise recursion in the layers below.
 MAX_JSON_DEPTH = 64
@@ -41,10 +42,41 @@ def _is_public(endpoint: str | None) -> bool:
     return _view_flag("motcua_public")
 
 
+def is_public_request() -> bool:
+    """True for the routes anyone may call (health, docs) and for requests no route matched."""
+    return request.method == "OPTIONS" or _is_public(request.endpoint)
+
+
 def authenticate() -> None:
     """401 before anything else (payload validation included) unless the route is public."""
     if request.method != "OPTIONS" and not _is_public(request.endpoint):
         current_actor()
+
+
+def authorize() -> None:
+    """403 before the route runs when the token holds none of the roles the route allows."""
+    if request.method == "OPTIONS" or _is_public(request.endpoint):
+        return
+    view = current_app.view_functions[request.endpoint or ""]
+    allowed: frozenset[str] = view.motcua_roles  # type: ignore[attr-defined]
+    actor = current_actor()
+    if ANYONE not in allowed and not actor.roles & allowed:
+        raise PermissionDeniedError(
+            f"{request.method} {request.url_rule} needs one of the roles: "
+            + ", ".join(sorted(allowed))
+        )
+
+
+def unguarded_routes(app: Flask) -> list[str]:
+    """Routes that are neither public nor declare their roles (api.auth.allow)."""
+    missing = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in PUBLIC_ENDPOINTS or rule.endpoint.split(".", 1)[0] in PUBLIC_BLUEPRINTS:
+            continue
+        view = app.view_functions[rule.endpoint]
+        if not getattr(view, "motcua_public", False) and not hasattr(view, "motcua_roles"):
+            missing.append(f"{sorted(rule.methods or ())} {rule.rule} ({rule.endpoint})")
+    return missing
 
 
 def limit_body_size() -> None:
@@ -110,8 +142,14 @@ def _bad_json(message: str) -> NoReturn:
 
 
 def install_guards(app: Flask) -> None:
-    """Register the checks, authentication first."""
+    """Register the checks, authentication first; refuse to start if a route declares no roles."""
+    missing = unguarded_routes(app)
+    if missing:
+        raise RuntimeError(
+            "routes must be @public or declare their roles with @allow: " + "; ".join(missing)
+        )
     app.before_request(authenticate)
+    app.before_request(authorize)
     app.before_request(limit_body_size)
     app.before_request(refuse_nul_characters)
     app.before_request(refuse_unsafe_json)

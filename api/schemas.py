@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
 # Identifiers and filters never hold control characters (PostgreSQL cannot even compare NUL).
@@ -44,3 +46,22 @@ class PageSchema(Schema):
     total = fields.Integer()
     page = fields.Integer()
     per_page = fields.Integer()
+
+
+def text_responses(
+    *mimetypes: str, json: Any = None, status: str = "200", description: str = "OK"
+) -> dict[str, Any]:
+    """`@blp.doc` arguments for a route that may also answer as text (HTML, CSV...); `json`
+    is the schema of its JSON answer, which this declaration would otherwise hide."""
+    content: dict[str, Any] = {m: {"schema": {"type": "string"}} for m in mimetypes}
+    if json is not None:
+        content["application/json"] = {"schema": json}
+    return {"responses": {status: {"description": description, "content": content}}}
+
+
+class HealthSchema(Schema):
+    """The service and its database."""
+
+    status = fields.String(metadata={"description": "ok or degraded"})
+    database = fields.String()
+    schema_revision = fields.String(allow_none=True)

@@ -64,6 +64,7 @@ def case_json(
         "status": {"code": int(case.status), "label": case.status.label},
         "channel": {"code": int(case.channel), "label": case.channel.label},
         "unit": case.unit,
+        "receiving_unit": case.receiver,
         "applicant": case.applicant,
         "received_at": iso(case.received_at),
         "accepted_at": iso(case.accepted_at),

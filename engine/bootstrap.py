@@ -10,9 +10,10 @@ from engine.adapters.database import make_engine, make_session_factory, upgrade
 from engine.adapters.http_transport import UrllibTransport
 from engine.adapters.memory_store import MemoryStore
 from engine.adapters.unit_of_work import SqlUnitOfWork
-from engine.calendar import Calendar, OfficeHours, office_hours_from_dict
+from engine.calendar import Calendar, OfficeHours, office_hours_from_dict, parse_limit
 from engine.domain.clock import Clock, SystemClock
 from engine.domain.model import SYSTEM_ACTOR
+from engine.domain.units import UnitDirectory, directory_from_dict
 from engine.services.bundles import read_bundle
 from engine.services.calendar import live_calendar, seed_known_overrides
 from engine.services.connectors import builtin_connectors
@@ -48,6 +49,8 @@ def build_context(
             unit: live_calendar(reader, hours)
             for unit, hours in unit_office_hours(settings.office_hours_file).items()
         }
+    if settings.units_file is not None:
+        ctx.units = unit_directory(settings.units_file)
     ctx.db_engine = engine
     ctx.scratch = MemoryStore
     ctx.messaging = messaging_config(settings)
@@ -73,6 +76,14 @@ def unit_office_hours(path: Path) -> dict[str, OfficeHours]:
         raise RuntimeError(f"MOTCUA_OFFICE_HOURS: {exc}") from exc
 
 
+def unit_directory(path: Path) -> UnitDirectory:
+    """The unit directory (provinces, province-wide counters) from a JSON file."""
+    try:
+        return directory_from_dict(json.loads(path.read_text("utf-8")), str(path))
+    except (OSError, ValueError) as exc:
+        raise RuntimeError(f"MOTCUA_UNITS_FILE: {exc}") from exc
+
+
 def messaging_config(settings: Settings) -> MessagingConfig:
     """Portal sync, webhooks and retries from the settings, over the standard HTTP client."""
     return MessagingConfig(
@@ -81,8 +92,20 @@ def messaging_config(settings: Settings) -> MessagingConfig:
         portal_url=settings.portal_url,
         signing_key=settings.webhook_secret or settings.secret_key,
         max_attempts=settings.outbox_max_attempts,
+        handoff_ack=handoff_allotment(settings.handoff_ack_allotment),
         transport=UrllibTransport(),
     )
+
+
+def handoff_allotment(text: str) -> str | None:
+    """MOTCUA_HANDOFF_ACK_ALLOTMENT: a working time such as 2WH or 0.5WD; off/none/0: no rule."""
+    if text.strip().lower() in ("", "off", "none", "0"):
+        return None
+    try:
+        parse_limit(text)
+    except ValueError as exc:
+        raise RuntimeError(f"MOTCUA_HANDOFF_ACK_ALLOTMENT: {exc}") from exc
+    return text.strip()
 
 
 def migrate(settings: Settings) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 DEV_SECRET = "motcua-development-secret-change-me"
 MIN_SECRET_BYTES = 32
+DEFAULT_RATE_LIMIT = "600 per minute"
 
 
 @dataclass(frozen=True)
@@ -33,10 +34,31 @@ class Settings:
     webhook_secret: str | None = None
     message_ttl_hours: float = 168.0
     outbox_max_attempts: int = 6
+    # Working time within which the receiving agency must take a handoff up ("off": no rule).
+    handoff_ack_allotment: str = "2WH"
+    # Tokens signed by an identity provider (Keycloak, any OIDC): its public keys as a JWKS file.
+    jwks_file: Path | None = None
+    # Requests per token subject (or remote address); flask-limiter syntax, "" switches it off.
+    rate_limit: str = DEFAULT_RATE_LIMIT
+    rate_limit_storage: str = "memory://"
+    # Reverse proxies in front of the API whose X-Forwarded-For is trusted (0: none).
+    proxy_hops: int = 0
+    # JSON file: the unit directory (province of each unit, province-wide receiving counters).
+    units_file: Path | None = None
+
+    @property
+    def hs256_enabled(self) -> bool:
+        """HS256 tokens are verified unless production runs on the development secret (JWKS only)."""
+        return not (self.production and self.secret_key in ("", DEV_SECRET))
+
+    @property
+    def rate_limit_enabled(self) -> bool:
+        """False when MOTCUA_RATE_LIMIT is empty or "off"."""
+        return self.rate_limit.strip().lower() not in ("", "off", "none")
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
-        """Read MOTCUA_DATABASE_URL, MOTCUA_SECRET_KEY, MOTCUA_BPMN_DIR, MOTCUA_ENV."""
+        """Read the MOTCUA_* variables (README: "For operators"); refuse what cannot work."""
         env = os.environ
         bpmn = env.get("MOTCUA_BPMN_DIR")
         values: dict[str, object] = {
@@ -61,11 +83,19 @@ class Settings:
             "webhook_secret": env.get("MOTCUA_WEBHOOK_SECRET") or None,
             "message_ttl_hours": float(env.get("MOTCUA_MESSAGE_TTL_HOURS", "168")),
             "outbox_max_attempts": int(env.get("MOTCUA_OUTBOX_MAX_ATTEMPTS", "6")),
+            "handoff_ack_allotment": env.get("MOTCUA_HANDOFF_ACK_ALLOTMENT", "2WH").strip(),
+            "jwks_file": _path(env.get("MOTCUA_JWKS_FILE")),
+            "rate_limit": env.get("MOTCUA_RATE_LIMIT", DEFAULT_RATE_LIMIT).strip(),
+            "rate_limit_storage": env.get("MOTCUA_RATE_LIMIT_STORAGE") or "memory://",
+            "proxy_hops": int(env.get("MOTCUA_PROXY_HOPS", "0")),
+            "units_file": _path(env.get("MOTCUA_UNITS_FILE")),
         }
         values.update(overrides)
         settings = cls(**values)  # type: ignore[arg-type]
-        if settings.production and settings.secret_key in ("", DEV_SECRET):
-            raise RuntimeError("MOTCUA_SECRET_KEY must be set to a real secret in production")
+        if settings.production:
+            _check_production(settings)
+        if settings.proxy_hops < 0:
+            raise RuntimeError("MOTCUA_PROXY_HOPS must be 0 or more")
         if not Decimal(0) < settings.sla_warn_share < Decimal(1):
             raise RuntimeError("MOTCUA_SLA_WARN_SHARE must be a fraction between 0 and 1")
         if len(settings.secret_key.encode()) < MIN_SECRET_BYTES:
@@ -73,6 +103,28 @@ class Settings:
                 f"MOTCUA_SECRET_KEY must be at least {MIN_SECRET_BYTES} bytes (HS256 tokens)"
             )
         return settings
+
+
+def _path(text: str | None) -> Path | None:
+    return Path(text) if text else None
+
+
+def _check_production(settings: Settings) -> None:
+    """Production verifies tokens with a real secret or the identity provider's keys, or not at all.
+
+    With only a JWKS file the development secret stays in the settings but verifies nothing
+    (api.auth turns HS256 off); it must then not sign webhooks either.
+    """
+    dev_secret = settings.secret_key in ("", DEV_SECRET)
+    if dev_secret and settings.jwks_file is None:
+        raise RuntimeError(
+            "production needs MOTCUA_SECRET_KEY set to a real secret (HS256 tokens) or "
+            "MOTCUA_JWKS_FILE (tokens of an identity provider, RS256/ES256)"
+        )
+    if dev_secret and (settings.webhooks or settings.portal_url) and not settings.webhook_secret:
+        raise RuntimeError(
+            "production signs webhooks with MOTCUA_WEBHOOK_SECRET (or MOTCUA_SECRET_KEY): set one"
+        )
 
 
 def _webhooks(text: str) -> dict[str, str]:

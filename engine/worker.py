@@ -1,4 +1,5 @@
-"""Background worker: runs cases whose timers or legal-clock milestones are due, routes messages.
+"""Background worker: runs cases whose timers or legal-clock milestones are due, routes messages,
+escalates handoffs nobody took up in time.
 
 Several workers may run against PostgreSQL at once (they claim work with SKIP LOCKED); on SQLite
 run one. The loop sleeps only when a round found nothing to do, and never longer than
@@ -27,7 +28,8 @@ def run_once(ctx: Context, batch: int = 50) -> int:
         processed += result.processed
         if result.processed < batch:
             break
-    # Messages between cases, webhooks and portal records (engine.services.messaging).
+    # Messages between cases, webhooks and portal records, then the handoffs whose
+    # acknowledgement allotment has passed (engine.services.messaging).
     return processed + run_messages(ctx)
 
 

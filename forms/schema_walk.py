@@ -50,10 +50,16 @@ def to_pointer(path: Iterable[str | int]) -> str:
     return "".join("/" + escape_token(token) for token in path)
 
 
+def _index(token: str) -> bool:
+    """An array index token: ASCII digits only."""
+    return token.isascii() and token.isdigit()
+
+
 def pointer_sort_key(pointer: str) -> tuple[tuple[int, int, str], ...]:
     """Order pointers token by token, array indices numerically (/a/2 before /a/10)."""
     tokens = pointer.split("/")[1:] if pointer else []
-    return tuple((0, int(t), "") if t.isdigit() else (1, 0, t) for t in tokens)
+    # isdecimal() alone takes "³" or "٣", which int() refuses or reads as another number.
+    return tuple((0, int(t), "") if _index(t) else (1, 0, t) for t in tokens)
 
 
 def resolve_ref(root: Schema, ref: str) -> Schema | None:
@@ -68,7 +74,7 @@ def resolve_ref(root: Schema, ref: str) -> Schema | None:
         token = raw.replace("~1", "/").replace("~0", "~")
         if isinstance(node, Mapping) and token in node:
             node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+        elif isinstance(node, list) and _index(token) and int(token) < len(node):
             node = node[int(token)]
         else:
             return None

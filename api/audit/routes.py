@@ -28,12 +28,14 @@ from api.audit.schemas import (
     VerifyQuerySchema,
     VerifyReportSchema,
 )
-from api.auth import AuthError, current_actor
+from api.auth import AuthError, allow, current_actor
 from api.context import engine_context
 from api.errors import error_body
+from api.schemas import text_responses
 from api.views import iso
 from engine.domain.audit import Digest
 from engine.services import audit, audit_reads
+from engine.services.access import ADMIN, AUDITOR, OFFICER
 
 blp = Blueprint(
     "audit",
@@ -104,6 +106,7 @@ def _digest_json(digest: Digest) -> dict[str, Any]:
 
 
 @blp.route("/audit/verify", methods=["GET"])
+@allow(AUDITOR, ADMIN)
 @blp.arguments(VerifyQuerySchema, location="query")
 @blp.response(200, VerifyReportSchema)
 def verify(args: dict[str, Any]) -> dict[str, Any]:
@@ -124,6 +127,7 @@ def verify(args: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/audit/digests", methods=["GET"])
+@allow(AUDITOR, ADMIN)
 @blp.response(200, DigestListSchema)
 def list_digests() -> dict[str, Any]:
     """The digest chain, newest first."""
@@ -132,6 +136,7 @@ def list_digests() -> dict[str, Any]:
 
 
 @blp.route("/audit/digests", methods=["POST"])
+@allow(ADMIN)
 @blp.response(201, DigestSchema)
 def record_digest() -> dict[str, Any]:
     """Record a digest over every case's history head (admin)."""
@@ -139,6 +144,7 @@ def record_digest() -> dict[str, Any]:
 
 
 @blp.route("/audit/access-log", methods=["GET"])
+@allow(AUDITOR, ADMIN)
 @blp.arguments(AccessQuerySchema, location="query")
 @blp.response(200, AccessListSchema)
 def access_log(args: dict[str, Any]) -> dict[str, Any]:
@@ -161,6 +167,7 @@ def access_log(args: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/cases/<string:code>/replay", methods=["GET"])
+@allow(AUDITOR, ADMIN)
 @blp.response(200, ReplaySchema)
 def replay(code: str) -> dict[str, Any]:
     """Re-run the case from its history and compare with its stored state (auditors)."""
@@ -180,6 +187,7 @@ def replay(code: str) -> dict[str, Any]:
 
 
 @blp.route("/cases/<string:code>/as-of", methods=["GET"])
+@allow(OFFICER, AUDITOR, ADMIN)
 @blp.arguments(AsOfQuerySchema, location="query")
 @blp.response(200, AsOfSchema)
 def as_of(args: dict[str, Any], code: str) -> dict[str, Any]:
@@ -198,8 +206,10 @@ def as_of(args: dict[str, Any], code: str) -> dict[str, Any]:
 
 
 @blp.route("/cases/<string:code>/tracking-slip", methods=["GET"])
+@allow(OFFICER, AUDITOR, ADMIN)
 @blp.arguments(SlipQuerySchema, location="query")
 @blp.response(200, TrackingSlipSchema)
+@blp.doc(**text_responses("text/html", json=TrackingSlipSchema))
 def tracking_slip(args: dict[str, Any], code: str) -> Any:
     """Mẫu 06: every hand-over with giver, receiver, time and early / on time / late.
 

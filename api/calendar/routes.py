@@ -8,7 +8,7 @@ from typing import Any
 
 from flask_smorest import Blueprint, abort
 
-from api.auth import current_actor
+from api.auth import ANYONE, allow, current_actor
 from api.calendar import WEEKDAYS
 from api.calendar.schemas import (
     FIRST_DAY,
@@ -27,6 +27,7 @@ from api.context import engine_context
 from api.views import iso
 from engine.calendar import DayInfo, OverrideVersion
 from engine.services import calendar
+from engine.services.access import ADMIN
 
 blp = Blueprint(
     "calendar",
@@ -64,6 +65,7 @@ def override_json(version: OverrideVersion) -> dict[str, Any]:
 
 
 @blp.route("/due", methods=["GET"])
+@allow(ANYONE)
 @blp.arguments(DueQuerySchema, location="query")
 @blp.response(200, AppointmentSchema)
 def due(args: dict[str, Any]) -> dict[str, Any]:
@@ -81,6 +83,7 @@ def due(args: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/<int:year>", methods=["GET"])
+@allow(ANYONE)
 @blp.response(200, YearSchema)
 @blp.alt_response(422, schema=CalendarErrorSchema, description="a year outside 2000-2099")
 def show_year(year: int) -> dict[str, Any]:
@@ -97,6 +100,7 @@ def show_year(year: int) -> dict[str, Any]:
 
 
 @blp.route("/overrides", methods=["GET"])
+@allow(ANYONE)
 @blp.arguments(OverrideQuerySchema, location="query")
 @blp.response(200, OverrideListSchema)
 def list_overrides(args: dict[str, Any]) -> dict[str, Any]:
@@ -109,6 +113,7 @@ def list_overrides(args: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/overrides", methods=["POST"])
+@allow(ADMIN)
 @blp.arguments(NewOverrideSchema)
 @blp.response(201, OverrideSchema, description="stored as a new version")
 @blp.alt_response(200, schema=OverrideSchema, description="already in force; nothing stored")
@@ -130,6 +135,7 @@ def add_override(body: dict[str, Any]) -> tuple[dict[str, Any], int]:
 
 
 @blp.route("/overrides/<string:day>", methods=["DELETE"])
+@allow(ADMIN)
 @blp.arguments(WithdrawArgsSchema, location="query")
 @blp.response(200, OverrideSchema, description="the withdrawal, stored as a new version")
 @blp.alt_response(403, schema=CalendarErrorSchema, description="the caller is not an admin")

@@ -45,7 +45,15 @@ class StartCaseSchema(Schema):
     unit = fields.String(
         required=True,
         validate=validate.Regexp(UNIT_CODE, error="Not a unit code (letters, digits, . _ -)."),
-        metadata={"description": "receiving/processing unit code"},
+        metadata={"description": "the unit that handles the dossier"},
+    )
+    receiving_unit = fields.String(
+        load_default=None,
+        validate=validate.Regexp(UNIT_CODE, error="Not a unit code (letters, digits, . _ -)."),
+        metadata={
+            "description": "the counter that receives it, when not `unit` itself: a "
+            "province-wide counter receives for any unit of its province (phi địa giới)"
+        },
     )
     applicant = fields.Nested(
         ApplicantSchema,
@@ -77,6 +85,7 @@ class CaseSchema(Schema):
     status = fields.Dict()
     channel = fields.Dict()
     unit = fields.String()
+    receiving_unit = fields.String(metadata={"description": "the counter that received it"})
     applicant = fields.Dict()
     received_at = fields.String(allow_none=True)
     accepted_at = fields.String(allow_none=True)
@@ -89,6 +98,12 @@ class CaseSchema(Schema):
     legal_clock = fields.Dict(metadata={"description": "intervals, milestones, appointments"})
     open_tasks = fields.List(fields.Dict())
     data = fields.Dict()
+
+
+class SupplementSchema(Schema):
+    """The missing papers, as the procedure's supplement form asks for them."""
+
+    data = fields.Dict(required=True, metadata={"description": "the supplement step's form data"})
 
 
 class HistorySchema(Schema):

@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 
 from api.auth import public
 from api.context import engine_context
+from api.schemas import HealthSchema
 from engine.services.health import check_database, schema_revision
 
 blp = Blueprint("health", __name__, url_prefix="/health", description="Health")
@@ -15,6 +16,8 @@ blp = Blueprint("health", __name__, url_prefix="/health", description="Health")
 
 @blp.route("", methods=["GET"])
 @blp.doc(security=[])
+@blp.response(200, HealthSchema, description="up, database reachable")
+@blp.alt_response(503, schema=HealthSchema, description="the database cannot be reached")
 @public
 def health() -> tuple[dict[str, Any], int]:
     """Service and database status (no token needed)."""

@@ -7,10 +7,11 @@ from typing import Any
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from api.auth import current_actor
+from api.auth import allow, current_actor
 from api.context import engine_context
 from api.schemas import PageArgsSchema, PageSchema
 from api.views import iso, page_json
+from engine.services.access import ADMIN, AUDITOR, OPERATOR
 from engine.services.messaging.incidents import (
     STATES,
     IncidentView,
@@ -83,6 +84,7 @@ def incident_json(view: IncidentView) -> dict[str, Any]:
 
 
 @blp.route("", methods=["GET"])
+@allow(OPERATOR, AUDITOR, ADMIN)
 @blp.arguments(IncidentQuerySchema, location="query")
 @blp.response(200, PageSchema)
 def list_all(args: dict[str, Any]) -> dict[str, Any]:
@@ -94,6 +96,7 @@ def list_all(args: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/<int:incident_id>", methods=["GET"])
+@allow(OPERATOR, AUDITOR, ADMIN)
 @blp.response(200, IncidentSchema)
 def show(incident_id: int) -> dict[str, Any]:
     """One incident with its message."""
@@ -101,6 +104,7 @@ def show(incident_id: int) -> dict[str, Any]:
 
 
 @blp.route("/<int:incident_id>/retry", methods=["POST"])
+@allow(OPERATOR, ADMIN)
 @blp.response(200, IncidentSchema)
 def retry(incident_id: int) -> dict[str, Any]:
     """Send the incident's message again (the worker delivers it in its dossier's order)."""

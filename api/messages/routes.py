@@ -6,10 +6,11 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from api.auth import current_actor
+from api.auth import allow, current_actor
 from api.context import engine_context
 from api.messages.schemas import InboundMessageSchema, InboundResultSchema
 from api.views import iso
+from engine.services.access import ADMIN, INTEGRATION
 from engine.services.messaging.inbound import InboundResult, receive_message
 
 blp = Blueprint(
@@ -33,6 +34,7 @@ def _json(result: InboundResult) -> dict[str, Any]:
 
 
 @blp.route("", methods=["POST"])
+@allow(INTEGRATION, ADMIN)
 @blp.arguments(InboundMessageSchema)
 @blp.response(200, InboundResultSchema)
 @blp.alt_response(202, schema=InboundResultSchema, description="Kept or queued, not yet delivered")

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from api.auth import current_actor
+from api.auth import ANYONE, allow, current_actor
 from api.context import engine_context
 from api.guards import accepts_uploads
 from api.models.migrations import (
@@ -26,6 +26,7 @@ from api.schemas import ErrorSchema
 from api.views import version_json
 from engine.domain.errors import ModelRejectedError
 from engine.services import migration, models
+from engine.services.access import ADMIN, ANALYST
 
 blp = Blueprint(
     "process_models",
@@ -36,6 +37,7 @@ blp = Blueprint(
 
 
 @blp.route("", methods=["GET"])
+@allow(ANYONE)
 @blp.response(200, ModelListSchema)
 def list_models() -> dict[str, Any]:
     """Deployed procedures with their newest version."""
@@ -44,6 +46,7 @@ def list_models() -> dict[str, Any]:
 
 
 @blp.route("/<string:procedure_id>", methods=["GET"])
+@allow(ANYONE)
 @blp.response(200, ModelSchema)
 def show_model(procedure_id: str) -> dict[str, Any]:
     """A procedure with all its versions."""
@@ -55,6 +58,7 @@ def show_model(procedure_id: str) -> dict[str, Any]:
 
 
 @blp.route("", methods=["POST"])
+@allow(ANALYST, ADMIN)
 @blp.doc(requestBody=UPLOAD_BODY)
 @blp.response(201, DeployResultSchema, description="a new version was deployed")
 @blp.alt_response(200, schema=DeployResultSchema, description="same content: existing version")
@@ -69,6 +73,7 @@ def deploy_model() -> tuple[dict[str, Any], int]:
 
 
 @blp.route("/validate", methods=["POST"])
+@allow(ANALYST, ADMIN)
 @blp.doc(requestBody=UPLOAD_BODY)
 @blp.response(200, ValidationSchema)
 @blp.alt_response(
@@ -90,6 +95,7 @@ def validate_model() -> dict[str, Any]:
 
 
 @blp.route("/<string:procedure_id>/migrations", methods=["POST"])
+@allow(ADMIN)
 @blp.arguments(MigrationRequestSchema)
 @blp.response(200, MigrationReportSchema)
 def migrate_model_cases(body: dict[str, Any], procedure_id: str) -> dict[str, Any]:

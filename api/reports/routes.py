@@ -7,12 +7,14 @@ from typing import Any
 from flask import Response
 from flask_smorest import Blueprint
 
-from api.auth import current_actor
+from api.auth import allow, current_actor
 from api.context import engine_context
 from api.reports.metrics import exposition
 from api.reports.schemas import ReportQuerySchema, ReportSchema
+from api.schemas import text_responses
 from engine.domain.reporting import parse_period
 from engine.services import report_render
+from engine.services.access import ADMIN, AUDITOR, LEADER, OPERATOR
 from engine.services.operations import operations_snapshot
 from engine.services.reports import ReportRequest, service_quality_report
 
@@ -22,8 +24,10 @@ blp = Blueprint(
 
 
 @blp.route("/reports/766", methods=["GET"])
+@allow(LEADER, AUDITOR, ADMIN)
 @blp.arguments(ReportQuerySchema, location="query")
 @blp.response(200, ReportSchema)
+@blp.doc(**text_responses("text/csv", "text/html", json=ReportSchema))
 def report_766(args: dict[str, Any]) -> Any:
     """The 766 figures, counts and overdue lists of a period (leaders, auditors, admins).
 
@@ -61,6 +65,8 @@ def report_766(args: dict[str, Any]) -> Any:
 
 
 @blp.route("/metrics", methods=["GET"])
+@allow(OPERATOR, AUDITOR, ADMIN)
+@blp.doc(**text_responses("text/plain", description="Prometheus text exposition"))
 def metrics() -> Response:
     """Prometheus metrics: cases, tasks, timers and their lateness, incidents, outbox.
 

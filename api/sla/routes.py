@@ -7,13 +7,14 @@ from typing import Any
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from api.auth import current_actor
+from api.auth import allow, current_actor
 from api.cases.schemas import SlaQuerySchema
 from api.context import engine_context
 from api.schemas import PageSchema
 from api.views import case_json, page_json, task_json
 from engine.adapters.repository import Page
 from engine.services import sla
+from engine.services.access import ADMIN, AUDITOR, OFFICER
 
 blp = Blueprint(
     "sla", __name__, url_prefix="/sla", description="Legal clock: overdue and at-risk dossiers"
@@ -30,6 +31,7 @@ class SlaSummarySchema(Schema):
 
 
 @blp.route("/cases", methods=["GET"])
+@allow(OFFICER, AUDITOR, ADMIN)
 @blp.arguments(SlaQuerySchema, location="query")
 @blp.response(200, PageSchema)
 def list_sla_cases(args: dict[str, Any]) -> dict[str, Any]:
@@ -41,6 +43,7 @@ def list_sla_cases(args: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/summary", methods=["GET"])
+@allow(OFFICER, AUDITOR, ADMIN)
 @blp.response(200, SlaSummarySchema)
 def sla_summary() -> dict[str, Any]:
     """Counts of overdue and at-risk dossiers by unit and procedure; late steps by officer."""

@@ -6,18 +6,20 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from api.auth import current_actor
+from api.auth import allow, current_actor
 from api.context import engine_context
 from api.schemas import PageSchema
-from api.tasks.schemas import CompleteTaskSchema, TaskQuerySchema, TaskSchema
+from api.tasks.schemas import AssignTaskSchema, CompleteTaskSchema, TaskQuerySchema, TaskSchema
 from api.views import case_json, page_json, task_json
 from engine.adapters.repository import Page
-from engine.services import tasks
+from engine.services import assignment, tasks
+from engine.services.access import ADMIN, AUDITOR, LEADER, OFFICER
 
 blp = Blueprint("tasks", __name__, url_prefix="/tasks", description="Human tasks")
 
 
 @blp.route("", methods=["GET"])
+@allow(OFFICER, AUDITOR, ADMIN)
 @blp.arguments(TaskQuerySchema, location="query")
 @blp.response(200, PageSchema)
 def list_tasks(args: dict[str, Any]) -> dict[str, Any]:
@@ -31,6 +33,7 @@ def list_tasks(args: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/<string:task_id>", methods=["GET"])
+@allow(OFFICER, AUDITOR, ADMIN)
 @blp.response(200, TaskSchema)
 def show_task(task_id: str) -> dict[str, Any]:
     """A task with its JSON Schema, ui schema and prefilled data."""
@@ -47,6 +50,7 @@ def show_task(task_id: str) -> dict[str, Any]:
 
 
 @blp.route("/<string:task_id>/claim", methods=["POST"])
+@allow(OFFICER)
 @blp.response(200, TaskSchema)
 def claim(task_id: str) -> dict[str, Any]:
     """Claim a task."""
@@ -54,6 +58,7 @@ def claim(task_id: str) -> dict[str, Any]:
 
 
 @blp.route("/<string:task_id>/unclaim", methods=["POST"])
+@allow(OFFICER)
 @blp.response(200, TaskSchema)
 def unclaim(task_id: str) -> dict[str, Any]:
     """Give a claimed task back."""
@@ -61,6 +66,7 @@ def unclaim(task_id: str) -> dict[str, Any]:
 
 
 @blp.route("/<string:task_id>/complete", methods=["POST"])
+@allow(OFFICER)
 @blp.arguments(CompleteTaskSchema)
 @blp.response(200, TaskSchema)
 def complete(body: dict[str, Any], task_id: str) -> dict[str, Any]:
@@ -70,3 +76,13 @@ def complete(body: dict[str, Any], task_id: str) -> dict[str, Any]:
     # The case with its open tasks now: the next step, without another request.
     result["case"] = case_json(view.case, list(view.open_tasks))
     return result
+
+
+@blp.route("/<string:task_id>/assign", methods=["POST"])
+@allow(LEADER, ADMIN)
+@blp.arguments(AssignTaskSchema)
+@blp.response(200, TaskSchema)
+def assign(body: dict[str, Any], task_id: str) -> dict[str, Any]:
+    """Give a task of my unit to an officer, or back to the group (leader)."""
+    task = assignment.assign_task(engine_context(), current_actor(), task_id, body["assignee"])
+    return task_json(task)

@@ -24,6 +24,17 @@ class CompleteTaskSchema(Schema):
     data = fields.Dict(required=True)
 
 
+class AssignTaskSchema(Schema):
+    """Who works on the task from now on (null: back to the group)."""
+
+    assignee = fields.String(
+        required=True,
+        allow_none=True,
+        validate=[validate.Length(min=1, max=200), NO_CONTROL_CHARACTERS],
+        metadata={"description": "the officer's subject (token sub)"},
+    )
+
+
 class TaskSchema(Schema):
     """A task."""
 
@@ -42,7 +53,7 @@ class TaskSchema(Schema):
     completed_at = fields.String(allow_none=True)
     completed_by = fields.String(allow_none=True)
     form = fields.String(allow_none=True)
-    kind = fields.String(metadata={"description": "bpmn (model step), warning or apology"})
+    kind = fields.String(metadata={"description": "bpmn (model step), warning, apology or handoff"})
     verdict = fields.String(allow_none=True, metadata={"description": "early, on_time, late"})
     verdict_label = fields.String(allow_none=True)
     schema = fields.Dict(allow_none=True)

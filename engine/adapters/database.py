@@ -27,6 +27,8 @@ def normalize_url(url: str) -> str:
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """A SQLAlchemy engine; SQLite gets WAL, foreign keys and a busy timeout."""
     url = normalize_url(url)
+    # Statement parameters are dossier data (names, ID numbers): never in logs or error messages.
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
 

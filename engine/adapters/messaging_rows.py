@@ -81,3 +81,40 @@ class IncidentRow(Base):
     created_at: Mapped[datetime]
     resolved_at: Mapped[datetime | None]
     resolved_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class HandoffRow(Base):
+    """A message one case sent to another agency, and the receiving side's acknowledgement
+    (migration 0007_handoffs): the worker escalates it when its allotment passes unacknowledged."""
+
+    __tablename__ = "handoff"
+    __table_args__ = (
+        Index("ix_handoff_due", "state", "ack_due_at"),
+        Index("ix_handoff_source", "source_case_id", "id"),
+        Index("ix_handoff_target", "target_case", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("message_outbox.id"), unique=True)
+    key: Mapped[str] = mapped_column(String(300))
+    name: Mapped[str] = mapped_column(String(200))
+    channel: Mapped[str] = mapped_column(String(16))
+    source_case_id: Mapped[int] = mapped_column(ForeignKey("case.id"))
+    source_case: Mapped[str] = mapped_column(String(64))
+    source_unit: Mapped[str] = mapped_column(String(64))
+    dossier: Mapped[str | None] = mapped_column(String(200))
+    endpoint: Mapped[str | None] = mapped_column(String(1000))
+    sent_at: Mapped[datetime]
+    allotment: Mapped[str] = mapped_column(String(16))
+    ack_due_at: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(16))
+    target_case: Mapped[str | None] = mapped_column(String(64))
+    target_unit: Mapped[str | None] = mapped_column(String(64))
+    delivered_at: Mapped[datetime | None]
+    receipt_seq: Mapped[int | None] = mapped_column(Integer)
+    needs_take_up: Mapped[bool] = mapped_column(default=False)
+    acknowledged_at: Mapped[datetime | None]
+    acknowledged_by: Mapped[str | None] = mapped_column(String(200))
+    acknowledged_how: Mapped[str | None] = mapped_column(String(32))
+    escalated_at: Mapped[datetime | None]
+    escalation_task_id: Mapped[str | None] = mapped_column(String(64))

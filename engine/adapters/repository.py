@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -168,6 +168,7 @@ def _case(row: Any) -> Case:
         reappointments=row.reappointments,
         paused_hours=row.paused_hours,
         on_time=row.on_time,
+        receiving_unit=row.receiving_unit or "",
     )
 
 
@@ -239,6 +240,8 @@ class CaseRepository:
             channel=int(case.channel),
             serializer_version=SERIALIZER_VERSION,
             row_version=1,
+            receiving_unit=case.receiving_unit or None,
+            applicant_id=case.applicant_id[:64] or None,
         )
         case.id = self.session.execute(_CASE_INSERT, values).scalar_one()
         case.row_version = 1
@@ -280,8 +283,10 @@ class CaseRepository:
         """Cases matching the filters, newest first, with the total count."""
         conds = []
         if filters.get("units") is not None:
-            conds.append(CaseRow.unit.in_(sorted(filters["units"])))
-        for name in ("status", "procedure_id", "unit", "channel"):
+            units = sorted(filters["units"])
+            # A unit sees the cases it handles and those its counter received for another unit.
+            conds.append(or_(CaseRow.unit.in_(units), CaseRow.receiving_unit.in_(units)))
+        for name in ("status", "procedure_id", "unit", "channel", "applicant_id"):
             if filters.get(name) is not None:
                 conds.append(getattr(CaseRow, name) == filters[name])
         if filters.get("received_from") is not None:

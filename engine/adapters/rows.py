@@ -82,6 +82,8 @@ class CaseRow(Base):
         Index("ix_case_unit_status", "unit", "status"),
         Index("ix_case_next_due_at", "next_due_at"),
         Index("ix_case_unit_sla_state", "unit", "sla_state"),
+        Index("ix_case_receiving_unit", "receiving_unit"),
+        Index("ix_case_applicant_id", "applicant_id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -115,6 +117,10 @@ class CaseRow(Base):
     reappointments: Mapped[int] = mapped_column(Integer, default=0)
     paused_hours: Mapped[float] = mapped_column(Float, default=0.0)
     on_time: Mapped[bool | None]
+    # The counter that received the dossier for this unit (phi địa giới); NULL: the unit itself.
+    receiving_unit: Mapped[str | None] = mapped_column(String(64))
+    # The applicant's personal ID, so that a citizen lists their own dossiers.
+    applicant_id: Mapped[str | None] = mapped_column(String(64))
 
 
 class TaskRow(Base):

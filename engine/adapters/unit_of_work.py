@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.adapters.audit_repository import AuditRepository
 from engine.adapters.calendar_repository import CalendarOverrideRepository
 from engine.adapters.event_repository import EventRepository
+from engine.adapters.handoff_repository import HandoffRepository
 from engine.adapters.messaging_repository import IncidentRepository, SubscriptionRepository
 from engine.adapters.outbox_repository import OutboxRepository
 from engine.adapters.report_repository import ReportRepository
@@ -30,6 +31,7 @@ class SqlUnitOfWork:
     outbox: OutboxRepository
     subscriptions: SubscriptionRepository
     incidents: IncidentRepository
+    handoffs: HandoffRepository
     reports: ReportRepository
 
     def __init__(self, session_factory: sessionmaker[Session], readonly: bool = False) -> None:
@@ -52,6 +54,7 @@ class SqlUnitOfWork:
         self.outbox = OutboxRepository(self.session)
         self.subscriptions = SubscriptionRepository(self.session)
         self.incidents = IncidentRepository(self.session)
+        self.handoffs = HandoffRepository(self.session)
         return self
 
     def __exit__(

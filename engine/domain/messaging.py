@@ -103,3 +103,53 @@ class Incident:
     resolved_at: datetime | None = None
     resolved_by: str | None = None
     id: int = 0
+
+
+class HandoffState(enum.StrEnum):
+    """Where the receiving side's acknowledgement of a handoff stands.
+
+    awaiting: sent, not yet acknowledged, its allotment still running; acknowledged: the
+    receiving side took it up within the allotment; escalated: the allotment passed without an
+    acknowledgement and the sending unit's leaders got an escalation task (a later
+    acknowledgement is still recorded, as late).
+    """
+
+    AWAITING = "awaiting"
+    ACKNOWLEDGED = "acknowledged"
+    ESCALATED = "escalated"
+
+
+@dataclass
+class Handoff:
+    """One message a case sent to another agency (liên thông) and its acknowledgement.
+
+    ``needs_take_up``: the delivery gave the receiving case work for a person, so it counts as
+    acknowledged only when an officer of the receiving unit claims or completes a task of that
+    case; otherwise delivery itself (or, for a system outside motcua, its 2xx answer) is the
+    acknowledgement.
+    """
+
+    outbox_id: int
+    key: str
+    name: str
+    channel: str
+    source_case_id: int
+    source_case: str
+    source_unit: str
+    dossier: str | None
+    sent_at: datetime
+    allotment: str
+    ack_due_at: datetime
+    endpoint: str | None = None
+    state: HandoffState = HandoffState.AWAITING
+    target_case: str | None = None
+    target_unit: str | None = None
+    delivered_at: datetime | None = None
+    receipt_seq: int | None = None
+    needs_take_up: bool = False
+    acknowledged_at: datetime | None = None
+    acknowledged_by: str | None = None
+    acknowledged_how: str | None = None
+    escalated_at: datetime | None = None
+    escalation_task_id: str | None = None
+    id: int = 0

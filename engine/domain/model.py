@@ -65,12 +65,15 @@ class TaskState(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Actor:
-    """Who acts: taken from the bearer token (subject, roles, units)."""
+    """Who acts: taken from the bearer token (subject, roles, units; a citizen's personal ID)."""
 
     sub: str
     roles: frozenset[str] = frozenset()
     units: frozenset[str] = frozenset()
     name: str = ""
+    # The citizen's personal identification number (số định danh cá nhân) from the identity
+    # provider: the dossiers whose applicant carries it are the citizen's own.
+    personal_id: str = ""
 
     def has_role(self, *roles: str) -> bool:
         """True when the actor holds at least one of the roles."""
@@ -138,6 +141,19 @@ class Case:
     reappointments: int = 0
     paused_hours: float = 0.0
     on_time: bool | None = None
+    # The counter that received the dossier when it is not the handling unit (phi địa giới:
+    # a provincial counter receives for any commune of its province); "" means `unit` itself.
+    receiving_unit: str = ""
+
+    @property
+    def receiver(self) -> str:
+        """The unit whose counter received the dossier and returns the result."""
+        return self.receiving_unit or self.unit
+
+    @property
+    def applicant_id(self) -> str:
+        """The applicant's personal ID, "" when none was given."""
+        return str((self.applicant or {}).get("personal_id") or "")
 
 
 @dataclass

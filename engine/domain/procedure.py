@@ -45,6 +45,14 @@ class ProcedureMeta:
         limit = raw.get("time_limit")
         if limit is not None and (not isinstance(limit, str) or not _LIMIT.match(limit)):
             bad(f"'time_limit' {limit!r} is not a limit", 'Write "3WD", "4WH", "0.5WD" or "SD".')
+        ack = raw.get("handoff_ack_allotment")
+        if ack is not None and not (
+            isinstance(ack, str) and (_LIMIT.match(ack) or ack.strip().lower() == "off")
+        ):
+            bad(
+                f"'handoff_ack_allotment' {ack!r} is not a working time",
+                'Write "2WH", "0.5WD" or "off" (no acknowledgement rule for this procedure).',
+            )
         lanes = raw.get("lanes", {})
         if not isinstance(lanes, dict) or not all(isinstance(v, str) and v for v in lanes.values()):
             bad(

@@ -8,7 +8,6 @@ from typing import Any
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from engine.domain.errors import ModelProblem
 from engine.runtime import dmn
@@ -17,6 +16,7 @@ from engine.runtime.dialects import normalize
 from engine.runtime.lint import lane_map, lint_bundle, lint_process
 from engine.runtime.properties import element_properties, form_fields
 from engine.runtime.serializer import StateCodec
+from engine.runtime.spiff_config import MotcuaBpmnParser
 from engine.runtime.xml import XmlRejectedError, parse_xml
 from engine.runtime.xsd import validate_bpmn, validate_dmn
 
@@ -106,7 +106,7 @@ def _prepare(
 def _parse(
     bpmn_docs: list[_Document], dmn_docs: list[_Document], process_id: str
 ) -> tuple[Any, dict[str, Any], list[ModelProblem]]:
-    parser = SpiffBpmnParser()
+    parser = MotcuaBpmnParser()
     current = bpmn_docs[0]
     try:
         for doc in bpmn_docs:

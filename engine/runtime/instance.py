@@ -18,7 +18,7 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 from engine.domain.errors import ConflictError, ScriptFailedError
-from engine.runtime import messages
+from engine.runtime import joins, messages
 from engine.runtime.connectors import ConnectorRegistry, make_connected_engine
 from engine.runtime.messages import Delivery, OutgoingMessage, WaitingCatch
 from engine.runtime.scripting import MotcuaScriptEngine, ScriptError, make_script_engine
@@ -299,14 +299,16 @@ def prune_finished_history(workflow: BpmnWorkflow) -> int:
     state only needs what can still influence execution:
 
     * dead branches: a finished (completed or cancelled) subtree that holds no unfinished task,
-      no running subprocess and not the workflow's last task is removed whole (the cancelled
-      twin of a parallel join, a boundary event that did not fire, a finished side path);
+      no running subprocess, not the workflow's last task and no branch a waiting join still
+      counts is removed whole (the cancelled twin of a join that fired, a boundary event that
+      did not fire, a finished side path);
     * finished links of the live path: a COMPLETED task with exactly one child, itself
       COMPLETED, gives its place under its parent to that child, unless it is a split that a
       join searches for among its ancestors.
 
-    Waiting joins see their incoming tasks, which are unfinished or their immediate parents, and
-    are never dropped, so gateway semantics are unchanged. A completed workflow is left as is.
+    A waiting join sees the branches that reached it: the latest waits (unfinished), the earlier
+    ones were cancelled by a later arrival and are kept (joins.pending_arrivals) until the join
+    fires and merges them, so gateway semantics are unchanged. A completed workflow is left as is.
     """
     if workflow.is_completed():
         return 0
@@ -321,6 +323,7 @@ def _drop_dead_branches(wf: Any, running: set[UUID]) -> int:
     keep: set[UUID] = set()
     anchors = [t for t in wf.tasks.values() if not t.has_state(TaskState.FINISHED_MASK)]
     anchors += [wf.tasks[i] for i in running if i in wf.tasks]
+    anchors += [wf.tasks[i] for i in joins.pending_arrivals(wf)]
     if wf.last_task is not None and wf.last_task.id in wf.tasks:
         anchors.append(wf.last_task)
     for task in anchors:

@@ -30,11 +30,11 @@ from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.util.diff import SpecDiff, WorkflowDiff, migrate_workflow
 from SpiffWorkflow.specs.Join import Join
-from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
 from engine.runtime.connectors import ConnectorRegistry
 from engine.runtime.instance import WALL_CLOCK, Instance, LoadedModel, pending_splits
+from engine.runtime.spiff_config import make_registry
 from engine.runtime.timekeeping import RuntimeEnv
 
 LIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
@@ -50,7 +50,7 @@ STATE_WORDS = {"ready": "is waiting on", "waiting": "is waiting on", "started": 
 @functools.cache
 def _registry() -> Any:
     """The serializer registry SpecDiff compares specs with (built on first use)."""
-    return BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG)).registry
+    return BpmnWorkflowSerializer(make_registry()).registry
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ from SpiffWorkflow.bpmn.serializer.workflow import VERSION as SERIALIZER_VERSION
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+
+from engine.runtime.spiff_config import make_registry
 
 
 class _SpeclessWorkflowConverter(BpmnWorkflowConverter):  # type: ignore[misc]
@@ -45,7 +46,7 @@ class StateCodec:
     """Turns specs and workflow states into JSON text and back."""
 
     def __init__(self) -> None:
-        self._serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+        self._serializer = BpmnWorkflowSerializer(make_registry())
         self._registry = self._serializer.registry
         self._converter = _SpeclessWorkflowConverter(BpmnWorkflow, self._registry)
 

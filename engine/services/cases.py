@@ -15,7 +15,7 @@ from engine.domain.errors import (
 )
 from engine.domain.model import Actor, Case, CaseEvent, CaseStatus, Channel, HumanTask
 from engine.runtime.instance import Instance
-from engine.services.access import READ_ALL_ROLES, visible_case
+from engine.services.access import READ_ALL_ROLES, case_scope, require_staff, visible_case
 from engine.services.context import Context
 from engine.services.recording import CaseRecorder
 
@@ -46,12 +46,23 @@ def start_case(
     unit: str,
     data: dict[str, Any],
     applicant: dict[str, Any] | None = None,
+    receiving_unit: str | None = None,
 ) -> CaseView:
-    """Receive a dossier: validate the start form, create the case and run it to its first task."""
-    if not UNIT_CODE.match(unit or ""):
-        raise InvalidInputError(f"unit {unit!r} is not a unit code")
-    if unit not in actor.units and not actor.has_role(*READ_ALL_ROLES, "system"):
-        raise PermissionDeniedError(f"you do not belong to unit {unit}")
+    """Receive a dossier: validate the start form, create the case and run it to its first task.
+
+    `unit` handles the case; `receiving_unit` (default: `unit`) is the counter that received it,
+    which may differ only for a province-wide counter receiving for a unit of its province.
+    """
+    receiving = receiving_unit or unit
+    for code in (unit, receiving):
+        if not UNIT_CODE.match(code or ""):
+            raise InvalidInputError(f"unit {code!r} is not a unit code")
+    require_staff(actor, "receiving a dossier")
+    if receiving not in actor.units and not actor.has_role(*READ_ALL_ROLES, "system"):
+        raise PermissionDeniedError(f"you do not belong to unit {receiving}")
+    refusal = ctx.units.receipt_refusal(receiving, unit)
+    if refusal:
+        raise PermissionDeniedError(refusal)
     try:
         channel_enum = Channel(channel)
     except ValueError:
@@ -102,6 +113,7 @@ def start_case(
             data={},
             row_version=0,
             created_by=actor.sub,
+            receiving_unit=receiving if receiving != unit else "",
         )
         uow.cases.add(case)
         uow.tasks.none_yet(case.id)
@@ -113,6 +125,8 @@ def start_case(
                 "model_version": latest.version,
                 "channel": int(channel_enum),
                 "unit": unit,
+                # Only when another counter received it, so other cases' history keeps its shape.
+                **({"receiving_unit": receiving} if receiving != unit else {}),
                 "data": data,
                 # Replay needs the applicant when it was given apart from the form data.
                 **({"applicant": applicant} if applicant else {}),
@@ -142,10 +156,8 @@ def get_case(ctx: Context, actor: Actor, code: str) -> CaseView:
 def list_cases(
     ctx: Context, actor: Actor, filters: dict[str, Any], page: Any
 ) -> tuple[list[Case], int]:
-    """Cases of the actor's units matching the filters."""
-    filters = dict(filters)
-    if not actor.has_role(*READ_ALL_ROLES):
-        filters["units"] = actor.units
+    """Cases the actor may see (their units', or a citizen's own) matching the filters."""
+    filters = {**filters, **case_scope(actor)}
     with ctx.reader() as uow:
         return uow.cases.search(filters, page)
 

@@ -14,6 +14,7 @@ from engine.domain.clock import Clock
 from engine.domain.errors import NotFoundError
 from engine.domain.model import ModelVersion
 from engine.domain.procedure import ProcedureMeta
+from engine.domain.units import UnitDirectory
 from engine.runtime.connectors import ConnectorRegistry
 from engine.runtime.instance import LoadedModel
 from engine.runtime.timekeeping import RuntimeEnv
@@ -33,6 +34,7 @@ class UnitOfWork(Protocol):
     outbox: Any
     subscriptions: Any
     incidents: Any
+    handoffs: Any
     reports: Any
 
     def __enter__(self) -> UnitOfWork: ...
@@ -126,6 +128,8 @@ class Context:
     # Agencies whose office hours differ from the default (unit code -> calendar); see
     # engine.bootstrap and MOTCUA_OFFICE_HOURS.
     unit_calendars: dict[str, Calendar] = field(default_factory=dict)
+    # Provinces and province-wide counters (phi địa giới); see MOTCUA_UNITS_FILE.
+    units: UnitDirectory = field(default_factory=UnitDirectory)
 
     def calendar_for(self, unit: str | None) -> Calendar:
         """The working calendar of a unit: its own office hours, or the default."""

@@ -10,8 +10,11 @@ work that the model never drew:
   new date, signed by the head of the processing agency). A case is re-appointed at most once;
 * past the appointment: a ``case_overdue`` event; the case stays listed as overdue.
 
-These engine tasks live in the same task projection as the model's user tasks (kind ``warning``
-or ``apology``) and are completed through the same API.
+A third engine task, kind ``handoff``, comes from the acknowledgement rule of handoffs
+(engine.services.messaging.acknowledgement): the leaders of a unit whose handoff another agency
+did not take up in time chase it. These engine tasks live in the same task projection as the
+model's user tasks (kind ``warning``, ``apology`` or ``handoff``) and are completed through the
+same API.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from engine.services.legal_clock import SLA_APOLOGY_DUE, SLA_AT_RISK, SLA_OVERDU
 from forms import Form, load_form
 
 LEADER_GROUP = "leader"
-WARNING, APOLOGY = "warning", "apology"
+WARNING, APOLOGY, HANDOFF = "warning", "apology", "handoff"
 BUILTIN_PREFIX = "builtin:"
 ENGINE_TASKS: dict[str, dict[str, str]] = {
     WARNING: {
@@ -40,6 +43,12 @@ ENGINE_TASKS: dict[str, dict[str, str]] = {
         "element_id": "apology_reappointment",
         "name": "Xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04)",
         "form": BUILTIN_PREFIX + "apology.schema.json",
+    },
+    # A handoff the receiving agency did not acknowledge in time (messaging.acknowledgement).
+    HANDOFF: {
+        "element_id": "handoff_escalation",
+        "name": "Đôn đốc cơ quan nhận hồ sơ liên thông chưa tiếp nhận",
+        "form": BUILTIN_PREFIX + "handoff_escalation.schema.json",
     },
 }
 ONCE_ONLY = (
@@ -86,15 +95,29 @@ def escalate(recorder: Any) -> None:
 
 
 def _open_engine_task(recorder: Any, kind: str, due_at: datetime | None) -> None:
-    spec = ENGINE_TASKS[kind]
     if any(t.kind == kind for t in recorder.uow.tasks.open_for_case(recorder.case.id)):
         return
+    open_engine_task(recorder, kind, due_at)
+
+
+def open_engine_task(
+    recorder: Any,
+    kind: str,
+    due_at: datetime | None,
+    name: str | None = None,
+    task_id: str | None = None,
+) -> HumanTask:
+    """Give the leaders of the case's unit an engine task of this kind (no duplicate check).
+
+    `task_id`: a deterministic id, for a kind a case may hold several of at once (their order,
+    by id, must then be the same when the case is replayed)."""
+    spec = ENGINE_TASKS[kind]
     task = HumanTask(
-        id=str(uuid.uuid4()),
+        id=task_id or str(uuid.uuid4()),
         case_id=recorder.case.id,
         case_code=recorder.case.code,
         element_id=spec["element_id"],
-        name=spec["name"],
+        name=name or spec["name"],
         lane="",
         candidate_groups=[LEADER_GROUP],
         unit=recorder.case.unit,
@@ -117,6 +140,7 @@ def _open_engine_task(recorder: Any, kind: str, due_at: datetime | None) -> None
         },
         task.id,
     )
+    return task
 
 
 def _cancel_engine_tasks(recorder: Any, why: str) -> None:
@@ -192,9 +216,12 @@ def reappoint(
 def complete_engine_task(
     recorder: Any, actor: Actor, task: HumanTask, data: dict[str, Any]
 ) -> None:
-    """Complete a warning or apology task: validate its built-in form and apply it."""
+    """Complete a warning, apology or handoff task: validate its built-in form and apply it."""
     if task.kind == APOLOGY:
         reappoint(recorder, actor, data, task)
+    elif task.kind == HANDOFF:
+        _validate(builtin_form(task.form), data)
+        recorder.event("handoff_escalation_handled", dict(data))
     else:
         _validate(builtin_form(task.form), data)
         recorder.event("sla_warning_acknowledged", {"instruction": data.get("instruction", "")})

@@ -10,6 +10,7 @@ from engine.calendar import Calendar, parse_limit
 from engine.domain.history import GENESIS, seal
 from engine.domain.model import Actor, Case, CaseEvent, CaseStatus, HumanTask, TaskState
 from engine.runtime.instance import ElementCompleted, Instance, ReadyTask
+from engine.services.access import RECEIVING_ROLE
 from engine.services.context import Context, Deployed, UnitOfWork
 from engine.services.escalation import escalate
 from engine.services.legal_clock import SUPPLEMENT, ClockEvent, LegalClock
@@ -142,6 +143,7 @@ class CaseRecorder:
         for task_id, spec in ready.items():
             if task_id in open_tasks:
                 continue
+            groups = self._candidate_groups(spec)
             task = HumanTask(
                 id=task_id,
                 case_id=self.case.id,
@@ -149,8 +151,8 @@ class CaseRecorder:
                 element_id=spec.element_id,
                 name=spec.name,
                 lane=spec.lane,
-                candidate_groups=self._candidate_groups(spec),
-                unit=self.case.unit,
+                candidate_groups=groups,
+                unit=task_unit(self.case, groups),
                 state=TaskState.OPEN,
                 form=spec.properties.get("formJsonSchemaFilename", ""),
                 created_at=self.now,
@@ -215,6 +217,12 @@ class CaseRecorder:
         """Wake the worker at the next timer or legal-clock milestone, whichever comes first."""
         marks = [t for t in (timer_due, self.case.sla_next_at) if t is not None]
         self.case.next_due_at = min(marks) if marks else None
+
+
+def task_unit(case: Case, groups: list[str]) -> str:
+    """The one-stop desk's steps belong to the counter that received the dossier (phi địa giới),
+    every other step to the unit handling it."""
+    return case.receiver if RECEIVING_ROLE in groups else case.unit
 
 
 def step_due(calendar: Calendar, now: datetime, allotment: str) -> datetime:

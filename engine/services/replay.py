@@ -24,6 +24,7 @@ from typing import Any
 from engine.domain.clock import FakeClock
 from engine.domain.errors import ConflictError, EngineError, NotFoundError
 from engine.domain.model import Actor, Case, CaseEvent, HumanTask, ModelVersion
+from engine.services.assignment import assign_task
 from engine.services.cases import start_case
 from engine.services.context import Context
 from engine.services.replay_compare import (
@@ -102,11 +103,13 @@ COMMAND_STARTS = frozenset(
         "case_received",
         "task_claimed",
         "task_unclaimed",
+        "task_assigned",
         "task_completed",
         "reappointment_requested",
         "case_migrated",
         "message_received",
         "case_started_by_message",
+        "handoff_unacknowledged",
     }
 )
 SYSTEM = "system"
@@ -306,6 +309,7 @@ def _received(run: ReplayRun, event: CaseEvent) -> None:
         p["unit"],
         p.get("data") or {},
         p.get("applicant"),
+        p.get("receiving_unit"),
     )
 
 
@@ -319,6 +323,14 @@ def _claimed(run: ReplayRun, event: CaseEvent) -> None:
 def _unclaimed(run: ReplayRun, event: CaseEvent) -> None:
     task = run.replayed_task(event.task_id)
     unclaim_task(run.ctx, run.actor(event, task), task[0])
+
+
+@register_input("task_assigned")
+def _assigned(run: ReplayRun, event: CaseEvent) -> None:
+    task = run.replayed_task(event.task_id)
+    actor = run.actor(event, task)
+    leader = replace(actor, roles=actor.roles | {"leader"})
+    assign_task(run.ctx, leader, task[0], event.payload.get("assignee"))
 
 
 @register_input("task_completed")

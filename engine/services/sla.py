@@ -9,7 +9,7 @@ from typing import Any
 from engine.domain.errors import PermissionDeniedError
 from engine.domain.model import Actor, Case, HumanTask
 from engine.runtime.instance import Instance
-from engine.services.access import READ_ALL_ROLES, visible_case
+from engine.services.access import READ_ALL_ROLES, require_staff, visible_case
 from engine.services.context import Context
 from engine.services.escalation import reappoint
 from engine.services.legal_clock import SLA_APOLOGY_DUE, SLA_AT_RISK, SLA_OVERDUE, SLA_REAPPOINTED
@@ -40,7 +40,9 @@ def reappoint_case(ctx: Context, actor: Actor, code: str, data: dict[str, Any]) 
 
 
 def _scope(actor: Actor) -> frozenset[str] | None:
-    return None if actor.has_role(*READ_ALL_ROLES, "auditor") else actor.units
+    """Admins see every unit; everybody else (auditors included) their own units."""
+    require_staff(actor, "reading the legal-clock lists")
+    return None if actor.has_role(*READ_ALL_ROLES) else actor.units
 
 
 def sla_cases(

@@ -13,6 +13,7 @@ from engine.runtime.instance import Instance
 from engine.services.access import (
     READ_ALL_ROLES,
     can_work_on,
+    require_staff,
     require_worker,
     visible_case,
     visible_task,
@@ -43,6 +44,7 @@ def list_tasks(
     ctx: Context, actor: Actor, scope: str, filters: dict[str, Any], page: Any
 ) -> tuple[list[HumanTask], int]:
     """Tasks for me (claimed by me), for my units and groups, or (admin) all, with filters."""
+    require_staff(actor, "listing tasks")
     if scope not in SCOPES:
         raise InvalidInputError(f"scope must be one of {', '.join(SCOPES)}")
     filters = dict(filters)
@@ -77,7 +79,7 @@ def get_task(ctx: Context, actor: Actor, task_id: str) -> TaskView:
     )
 
 
-def _locked(uow: UnitOfWork, actor: Actor, task_id: str) -> tuple[HumanTask, Case]:
+def lock_task(uow: UnitOfWork, actor: Actor, task_id: str) -> tuple[HumanTask, Case]:
     """The task and its case, the case locked: the task is read under the lock, so a command
     that finished it meanwhile is seen."""
     case = uow.cases.lock_of_task(task_id)
@@ -94,7 +96,7 @@ def _locked(uow: UnitOfWork, actor: Actor, task_id: str) -> tuple[HumanTask, Cas
 def claim_task(ctx: Context, actor: Actor, task_id: str) -> HumanTask:
     """Take a task so that nobody else works on it."""
     with ctx.uow() as uow:
-        task, case = _locked(uow, actor, task_id)
+        task, case = lock_task(uow, actor, task_id)
         require_worker(actor, task)
         if task.assignee == actor.sub:
             return task
@@ -115,7 +117,7 @@ def claim_task(ctx: Context, actor: Actor, task_id: str) -> HumanTask:
 def unclaim_task(ctx: Context, actor: Actor, task_id: str) -> HumanTask:
     """Give a claimed task back to the group."""
     with ctx.uow() as uow:
-        task, case = _locked(uow, actor, task_id)
+        task, case = lock_task(uow, actor, task_id)
         require_worker(actor, task)
         if task.assignee is None:
             return task
@@ -145,7 +147,7 @@ def complete_task(ctx: Context, actor: Actor, task_id: str, data: dict[str, Any]
     if not isinstance(data, dict):
         raise InvalidInputError("form data must be a JSON object")
     with ctx.uow() as uow:
-        task, case = _locked(uow, actor, task_id)
+        task, case = lock_task(uow, actor, task_id)
         require_worker(actor, task)
         deployed = ctx.catalog.get(uow, case.model_version_id)
         if task.kind != "bpmn":

@@ -145,6 +145,10 @@ def build_slip(
         if event.type == "task_claimed":
             row.receiver, row.receiver_unit = p.get("assignee") or event.actor, event.actor_unit
             row.claimed_at = event.at
+        elif event.type == "task_assigned":  # a leader's hand-over to an officer
+            row.receiver = p.get("assignee")
+            row.receiver_unit = event.actor_unit if row.receiver else None
+            row.claimed_at = event.at if row.receiver else None
         elif event.type == "task_unclaimed":
             row.receiver = row.receiver_unit = row.claimed_at = None
         elif event.type == "task_completed":

@@ -122,3 +122,28 @@ def line_of(text: str, needle: str) -> int:
     """The 1-based line of the first occurrence of `needle` in `text`."""
     index = text.index(needle)
     return text.count("\n", 0, index) + 1
+
+
+def token_claims(settings: Any, *, sub: str = "mc.lan", **changes: Any) -> dict[str, Any]:
+    """The claims of a valid officer token for `settings`, an hour long; a change to None
+    drops that claim."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    now = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh"))
+    claims: dict[str, Any] = {
+        "sub": sub,
+        "roles": ["officer", "counter"],
+        "units": [UNIT],
+        "iss": settings.token_issuer,
+        "aud": settings.token_audience,
+        "iat": int(now.timestamp()),
+        "exp": int((now + timedelta(hours=1)).timestamp()),
+    }
+    claims.update(changes)
+    return {k: v for k, v in claims.items() if v is not None}
+
+
+def bearer(token: str) -> dict[str, str]:
+    """The Authorization header of a token."""
+    return {"Authorization": f"Bearer {token}"}

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import jwt
 
 from api.auth import issue_token
-from tests.e2e.helpers import UNIT, assert_error
+from tests.e2e.helpers import UNIT, assert_error, bearer, token_claims
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 PUBLIC_PATHS = {"/health", "/openapi.json", "/docs", "/static/<path:filename>"}
@@ -30,25 +30,6 @@ CORE_ROUTES = {
     ("POST", "/tasks/<string:task_id>/unclaim"),
     ("POST", "/tasks/<string:task_id>/complete"),
 }
-
-
-def _claims(settings: Any, **changes: Any) -> dict[str, Any]:
-    now = datetime.now(VN)
-    claims: dict[str, Any] = {
-        "sub": "mc.lan",
-        "roles": ["officer", "counter"],
-        "units": [UNIT],
-        "iss": settings.token_issuer,
-        "aud": settings.token_audience,
-        "iat": int(now.timestamp()),
-        "exp": int((now + timedelta(hours=1)).timestamp()),
-    }
-    claims.update(changes)
-    return {k: v for k, v in claims.items() if v is not None}
-
-
-def _bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 def _placeholder(match: re.Match[str]) -> str:
@@ -93,7 +74,7 @@ def test_a_token_that_expired_is_refused_and_says_so(client: Any, settings: Any)
     token = issue_token(
         settings, "mc.lan", ["officer"], [UNIT], now=long_ago, ttl=timedelta(hours=1)
     )
-    error = assert_error(client.get("/cases", headers=_bearer(token)), 401, "unauthorized")
+    error = assert_error(client.get("/cases", headers=bearer(token)), 401, "unauthorized")
     assert "expired" in error["message"]
 
 
@@ -112,13 +93,13 @@ def test_a_malformed_authorization_header_is_refused(client: Any) -> None:
 
 
 def test_a_token_signed_with_another_secret_is_refused(client: Any, settings: Any) -> None:
-    token = jwt.encode(_claims(settings), "another-secret-of-32-bytes-or-more!!", algorithm="HS256")
-    assert_error(client.get("/cases", headers=_bearer(token)), 401, "unauthorized")
+    token = jwt.encode(token_claims(settings), "another-secret-of-32-bytes-or-more!!", algorithm="HS256")
+    assert_error(client.get("/cases", headers=bearer(token)), 401, "unauthorized")
 
 
 def test_an_unsigned_token_is_refused(client: Any, settings: Any) -> None:
-    token = jwt.encode(_claims(settings), None, algorithm="none")
-    assert_error(client.get("/cases", headers=_bearer(token)), 401, "unauthorized")
+    token = jwt.encode(token_claims(settings), None, algorithm="none")
+    assert_error(client.get("/cases", headers=bearer(token)), 401, "unauthorized")
 
 
 def test_a_token_with_wrong_or_missing_claims_is_refused(client: Any, settings: Any) -> None:
@@ -130,14 +111,14 @@ def test_a_token_with_wrong_or_missing_claims_is_refused(client: Any, settings: 
         {"roles": "admin"},
         {"units": "UBND-PHUCXA"},
     ):
-        token = jwt.encode(_claims(settings, **changes), settings.secret_key, algorithm="HS256")
-        response = client.get("/cases", headers=_bearer(token))
+        token = jwt.encode(token_claims(settings, **changes), settings.secret_key, algorithm="HS256")
+        response = client.get("/cases", headers=bearer(token))
         assert_error(response, 401, "unauthorized", where=changes)
 
 
 def test_a_valid_token_is_accepted(client: Any, settings: Any) -> None:
-    token = jwt.encode(_claims(settings), settings.secret_key, algorithm="HS256")
-    response = client.get("/cases", headers=_bearer(token))
+    token = jwt.encode(token_claims(settings), settings.secret_key, algorithm="HS256")
+    response = client.get("/cases", headers=bearer(token))
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["total"] == 0
 

@@ -7,7 +7,6 @@ whose replies reach its receive tasks.
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -17,49 +16,27 @@ import pytest
 from engine.domain.errors import NotFoundError
 from engine.domain.messaging import OutboxState
 from engine.domain.model import Actor, CaseStatus
-from engine.services import cases, tasks
+from engine.services import cases
 from engine.services.messaging.inbound import receive_message
 from engine.services.messaging.incidents import list_incidents, retry_incident
 from engine.services.replay import load_recorded, replay
 from engine.worker import run_once
+from tests.integration.birth_bundle import (
+    ADMIN,
+    CIVIL,
+    COMMUNE,
+    COUNTER,
+    LEADER,
+    complete,
+    example,
+    registered_birth,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
-BUNDLE = ROOT / "bpmn" / "birth_registration_bundle" / "examples"
-COMMUNE, POLICE, INSURANCE = "UBND-PHUCXA", "CA-PHUCXA", "BHXH-BADINH"
-COUNTER = Actor("mc.lan", frozenset({"officer", "counter"}), frozenset({COMMUNE}))
-CIVIL = Actor("ht.binh", frozenset({"officer", "civil_status"}), frozenset({COMMUNE}))
-LEADER = Actor("ld.cuong", frozenset({"officer", "leader"}), frozenset({COMMUNE}))
+POLICE, INSURANCE = "CA-PHUCXA", "BHXH-BADINH"
 POLICE_OFFICER = Actor("ca.dung", frozenset({"officer", "police"}), frozenset({POLICE}))
 BHXH_OFFICER = Actor("bh.em", frozenset({"officer", "social_insurance"}), frozenset({INSURANCE}))
-ADMIN = Actor("admin", frozenset({"admin"}), frozenset())
 SYSTEM_OF_BHXH = Actor("bhxh-gateway", frozenset({"integration"}), frozenset())
-
-
-def example(name: str) -> dict[str, Any]:
-    return json.loads((BUNDLE / f"{name}.json").read_text(encoding="utf-8"))
-
-
-def complete(ctx: Any, actor: Actor, code: str, element_id: str, data: dict[str, Any]) -> None:
-    with ctx.reader() as uow:
-        task = next(
-            t
-            for t in uow.tasks.open_for_case(uow.cases.get_by_code(code).id)
-            if t.element_id == element_id
-        )
-    tasks.claim_task(ctx, actor, task.id)
-    tasks.complete_task(ctx, actor, task.id, data)
-
-
-def registered_birth(ctx: Any) -> str:
-    """A bundle case up to the hand-over: the birth is registered, both requests thrown."""
-    view = cases.start_case(
-        ctx, COUNTER, "birth_registration_bundle", 2, COMMUNE, example("application")
-    )
-    code = view.case.code
-    complete(ctx, COUNTER, code, "counter_check", {"check_result": "complete"})
-    complete(ctx, CIVIL, code, "civil_status_record", example("civil_status_record"))
-    complete(ctx, LEADER, code, "leader_sign", {"sign_result": "signed"})
-    return code
 
 
 def case_of(ctx: Any, procedure_id: str) -> Any:

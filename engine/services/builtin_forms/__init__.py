@@ -1,1 +1,2 @@
-"""Forms the engine itself uses (apology and re-appointment, SLA warning), as JSON Schemas."""
+"""Forms the engine itself uses (apology and re-appointment, SLA warning, handoff escalation),
+as JSON Schemas."""

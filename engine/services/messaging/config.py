@@ -39,6 +39,9 @@ class MessagingConfig:
     # A claimed remote delivery is not taken by another worker for this long.
     lease: timedelta = timedelta(minutes=2)
     http_timeout: float = 10.0
+    # A handoff to another agency not acknowledged within this working time (of the sending
+    # unit) escalates to the sending unit's leaders; None: no acknowledgement rule.
+    handoff_ack: str | None = "2WH"
     transport: Transport | None = None
 
     @property

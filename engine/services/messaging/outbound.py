@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from engine.domain.messaging import OutboxChannel, OutboxMessage, OutboxState, Subscription
 from engine.runtime.messages import DOSSIER, OutgoingMessage
+from engine.services.messaging import handoffs
 
 if TYPE_CHECKING:
     from engine.runtime.instance import Instance
@@ -83,4 +84,6 @@ def queue(recorder: CaseRecorder, message: OutgoingMessage) -> OutboxMessage:
         next_attempt_at=now,
         expires_at=expires,
     )
-    return recorder.uow.outbox.add(row)
+    added = recorder.uow.outbox.add(row)
+    handoffs.track(recorder, added)  # the receiving agency must acknowledge it in time
+    return added

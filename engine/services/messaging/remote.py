@@ -22,6 +22,7 @@ from typing import Any, Protocol
 
 from engine.domain.messaging import OutboxChannel, OutboxMessage, OutboxState
 from engine.services.context import Context
+from engine.services.messaging import handoffs
 from engine.services.messaging.config import MessagingConfig, Transport
 from engine.services.messaging.failures import open_incident
 
@@ -140,6 +141,7 @@ def _record(ctx: Context, leased: OutboxMessage, sent: Sent, now: datetime) -> N
         if sent.ok:
             row.state, row.delivered_at, row.last_error = OutboxState.DELIVERED, now, None
             row.result = {"status": sent.status}
+            handoffs.answered(uow, row, now)  # a 2xx is the other system's acknowledgement
         elif row.attempts >= config.max_attempts:
             row.state, row.last_error = OutboxState.DEAD, sent.error
             row.result = {"status": sent.status}

@@ -4,7 +4,8 @@ A message is an input of the receiving case like a completed task: replay hands 
 message (name, correlation, payload) to the replayed case, or starts the replayed case with it,
 through the same functions the router uses; the events the command produces are compared with
 the recorded ones. The sending case's ``message_sent`` events are derived events of its own
-commands and need nothing here.
+commands and need nothing here; its ``handoff_unacknowledged`` events (the worker's escalation of
+a handoff nobody took up in time) are inputs, re-applied from their recorded details.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from typing import TYPE_CHECKING
 
 from engine.domain.errors import ConflictError
 from engine.domain.model import Actor
-from engine.services.messaging.routing import Arrival, apply_to_case, start_from_message
+from engine.services.messaging.acknowledgement import ESCALATED_EVENT, escalate_handoff
+from engine.services.messaging.arrival import Arrival
+from engine.services.messaging.routing import apply_to_case, start_from_message
 from engine.services.replay import register_input
 
 if TYPE_CHECKING:
@@ -54,4 +57,15 @@ def replay_case_started_by_message(run: ReplayRun, event: CaseEvent) -> None:
             run.ctx.clock.now(),
             _actor(event),
         )
+        uow.commit()
+
+
+@register_input(ESCALATED_EVENT)
+def replay_handoff_unacknowledged(run: ReplayRun, event: CaseEvent) -> None:
+    """Escalate the recorded handoff again on the replayed sending case."""
+    with run.ctx.uow() as uow:
+        case = uow.cases.get_by_code(run.code, lock=True)
+        if case is None:
+            raise ConflictError(f"the replay of {run.code} has no case")
+        escalate_handoff(run.ctx, uow, case, event.payload, run.ctx.clock.now(), _actor(event))
         uow.commit()

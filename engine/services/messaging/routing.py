@@ -7,15 +7,16 @@ delivery locks the outbox row (``FOR UPDATE SKIP LOCKED``: several workers share
 is taken once) and the target case, applies the message, runs the case on and marks the row
 delivered in one transaction: exactly once. Rows of one dossier's stream go in the order they
 were written; a failing delivery is retried with backoff and becomes an incident after the
-configured number of attempts.
+configured number of attempts. A delivered message that a case sent is noted on its handoff:
+where it went, and whether it gave the receiving case work for a person
+(engine.services.messaging.handoffs).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from engine.domain.errors import ConflictError, InvalidInputError, NotFoundError
@@ -24,6 +25,8 @@ from engine.domain.model import SYSTEM_ACTOR, Actor, Case, CaseStatus, Channel, 
 from engine.runtime.instance import Instance
 from engine.runtime.messages import DOSSIER, Delivery, WaitingCatch, matches
 from engine.services.context import Context, UnitOfWork
+from engine.services.messaging import handoffs
+from engine.services.messaging.arrival import Arrival, Outcome
 from engine.services.messaging.failures import open_incident, record_failure
 from engine.services.recording import CaseRecorder
 
@@ -35,72 +38,6 @@ BUSY_RETRY = timedelta(seconds=5)
 
 class TargetBusy(Exception):  # noqa: N818 (a signal, not an error)
     """The target case is locked by a command right now: deliver a moment later."""
-
-
-@dataclass(frozen=True)
-class Arrival:
-    """A message as the receiving case records it (the input its replay re-applies)."""
-
-    name: str
-    key: str
-    correlation: dict[str, str]
-    payload: Any
-    source_case: str | None = None
-    source_seq: int | None = None
-    sender: str = "system"
-
-    @classmethod
-    def of(cls, row: OutboxMessage) -> Arrival:
-        """The arrival of an outbox row."""
-        return cls(
-            row.name,
-            row.key,
-            dict(row.correlation),
-            row.payload,
-            row.source_case,
-            row.source_seq,
-            row.sender,
-        )
-
-    @classmethod
-    def from_event(cls, payload: dict[str, Any]) -> Arrival:
-        """The arrival recorded in a message_received / case_started_by_message event."""
-        message, source = payload["message"], payload.get("from") or {}
-        return cls(
-            message["name"],
-            message["key"],
-            dict(message.get("correlation") or {}),
-            message.get("payload"),
-            source.get("case"),
-            source.get("seq"),
-            source.get("sender", "system"),
-        )
-
-    def recorded(self) -> dict[str, Any]:
-        """The event fields: the message, and where it came from."""
-        return {
-            "message": {
-                "name": self.name,
-                "key": self.key,
-                "correlation": self.correlation,
-                "payload": self.payload,
-            },
-            "from": {"case": self.source_case, "seq": self.source_seq, "sender": self.sender},
-        }
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What the router did with a message."""
-
-    state: OutboxState
-    case_code: str | None = None
-    element_id: str | None = None
-    started: bool = False
-
-    def result(self) -> dict[str, Any]:
-        """The row's stored result (also the answer to a duplicate inbound message)."""
-        return {"case": self.case_code, "element_id": self.element_id, "started": self.started}
 
 
 def route_messages(ctx: Context, limit: int = 500, actor: Actor = SYSTEM_ACTOR) -> int:
@@ -146,10 +83,14 @@ def dispatch(
         if version is not None:
             unit = target_unit(uow, arrival)
             case = start_from_message(ctx, uow, version.procedure_id, unit, arrival, now, actor)
-            outcome = Outcome(OutboxState.DELIVERED, case.code, None, True)
+            tasks = len(uow.tasks.open_for_case(case.id))  # all new: the case just started
+            outcome = Outcome(OutboxState.DELIVERED, case.code, None, True, case.unit, 1, tasks)
     if outcome is not None:
         row.state, row.delivered_at, row.result = outcome.state, now, outcome.result()
         row.last_error = None
+        handoffs.delivered(
+            uow, row, outcome.case_code, outcome.unit, outcome.seq, outcome.new_tasks, now
+        )
     elif row.expires_at is None and refusable:
         return Outcome(OutboxState.PENDING)
     elif row.expires_at is None or row.expires_at <= now:
@@ -185,29 +126,37 @@ def deliver_to_waiting(
             continue
         delivery = apply_to_case(ctx, uow, case, arrival, now, actor)
         if delivery is not None:
-            return Outcome(OutboxState.DELIVERED, case.code, delivery.element_id)
+            seq, tasks = delivery.extra["seq"], delivery.extra["new_tasks"]
+            return Outcome(
+                OutboxState.DELIVERED, case.code, delivery.element_id, False, case.unit, seq, tasks
+            )
     return None
 
 
 def apply_to_case(
     ctx: Context, uow: UnitOfWork, case: Case, arrival: Arrival, now: datetime, actor: Actor
 ) -> Delivery | None:
-    """Deliver into a locked case, run it on and record it all; None if it does not wait."""
+    """Deliver into a locked case, run it on and record it all; None if it does not wait.
+
+    The delivery's ``extra`` holds the receipt event's ``seq`` and the number of ``new_tasks``
+    for people the message made ready."""
     deployed = ctx.catalog.get(uow, case.model_version_id)
     instance = Instance.load(deployed.model, case.state, ctx.runtime_env())
+    before = {t.id for t in instance.ready_human_tasks()}
     delivery = instance.deliver_message(
         case.code, arrival.name, arrival.payload, arrival.correlation
     )
     if delivery is None:
         return None
     recorder = CaseRecorder(ctx, uow, case, deployed, actor, now)
-    recorder.event(
+    event = recorder.event(
         "message_received",
         {**arrival.recorded(), "element_id": delivery.element_id, "catch": delivery.kind},
     )
+    new_tasks = len([t for t in instance.ready_human_tasks() if t.id not in before])
     recorder.finish(instance)
     uow.cases.save(case)
-    return delivery
+    return replace(delivery, extra={"seq": event.seq, "new_tasks": new_tasks})
 
 
 def starting_version(ctx: Context, uow: UnitOfWork, name: str) -> ModelVersion | None:

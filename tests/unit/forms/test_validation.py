@@ -189,3 +189,10 @@ def test_a_pointer_escapes_slash_and_tilde_in_field_names() -> None:
     pointers = [e.pointer for e in load_form(schema).validate({"a/b": 1, "c~d": 2})]
 
     assert pointers == ["/a~1b", "/c~0d"]
+
+
+def test_keys_that_look_like_digits_in_other_scripts_are_reported_not_crashed_on() -> None:
+    # "³" and "٣" pass str.isdigit(); they are keys, not array indices.
+    form = load_form(counter_check_schema(), name="counter_check.schema.json")
+    errors = form.validate({"check_result": "complete", "³": 1, "٣": 2, "10": 3, "2": 4})
+    assert {e.pointer for e in errors} >= {"/³", "/٣"}, errors

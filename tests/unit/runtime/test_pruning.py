@@ -102,3 +102,4 @@ def test_pruning_changes_nothing_the_model_does(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(instance_module, "prune_finished_history", lambda wf: 0)
     unpruned = _run(model, 12)
     assert pruned[1:] == unpruned[1:]  # same ready tasks at every step, same final data
+    assert pruned[2] == {"a": 11, "b": 11, "again": False}  # each join merged its own round

@@ -263,6 +263,10 @@ def _ext(tag: str, text: str) -> str:
 
 SITES_AT_RUN_TIME = {
     "pre_script": f'<bpmn:userTask id="site">{_ext("preScript", f"n = {BLOW_UP}")}</bpmn:userTask>',
+    "script_task_pre_script": (
+        f'<bpmn:scriptTask id="site">{_ext("preScript", f"n = {BLOW_UP}")}'
+        "<bpmn:script>ok = 1</bpmn:script></bpmn:scriptTask>"
+    ),
     "timer": (
         '<bpmn:intermediateCatchEvent id="site"><bpmn:timerEventDefinition>'
         f"<bpmn:timeDuration>'PT' + str({BLOW_UP}) + 'S'</bpmn:timeDuration>"
@@ -293,7 +297,6 @@ def test_code_at_every_site_runs_in_the_sandbox(site: str) -> None:
 
 
 def test_a_post_script_runs_in_the_sandbox_when_the_officer_completes_the_task() -> None:
-    # (The library ignores pre/post scripts on script tasks; on user tasks they run.)
     post = _ext("postScript", f"n = {BLOW_UP}")
     model = load(chain(f'<bpmn:userTask id="site">{post}</bpmn:userTask>'))
     case = Instance.start(model, {"amount": 10**9})

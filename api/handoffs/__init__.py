@@ -1,0 +1,1 @@
+"""Handoffs between agencies (liên thông) and their acknowledgement."""
