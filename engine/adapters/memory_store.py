@@ -151,6 +151,10 @@ class _Models:
         versions = self.versions(procedure_id)
         return versions[0] if versions else None
 
+    def latest_id(self, procedure_id: str) -> int | None:
+        latest = self.latest(procedure_id)
+        return latest.id if latest else None
+
     def versions(self, procedure_id: str) -> list[ModelVersion]:
         found = [v for v, _ in self.store.versions.values() if v.procedure_id == procedure_id]
         return sorted(found, key=lambda v: v.version, reverse=True)

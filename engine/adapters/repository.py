@@ -108,6 +108,15 @@ class ModelRepository:
         ).first()
         return _version(row) if row else None
 
+    def latest_id(self, procedure_id: str) -> int | None:
+        """The id of the newest version of a procedure (no spec, files or elements loaded)."""
+        return self.session.scalar(
+            select(ModelVersionRow.id)
+            .where(ModelVersionRow.procedure_id == procedure_id)
+            .order_by(ModelVersionRow.version.desc())
+            .limit(1)
+        )
+
     def versions(self, procedure_id: str) -> list[ModelVersion]:
         """All versions of a procedure, newest first."""
         rows = self.session.scalars(

@@ -44,6 +44,10 @@ _NOT_FLOW = {
 Problem = Callable[..., ModelProblem]
 
 
+# The national portal's status codes, as a model writes them (ASCII digits: "³" is a digit to
+# str.isdigit but no code).
+PORTAL_CODES = frozenset(str(code) for code in range(1, 11))
+
 def _q(tag: str) -> str:
     return f"{{{BPMN}}}{tag}"
 
@@ -154,7 +158,7 @@ def _lint_one_process(process, files, lane_roles, problem):  # type: ignore[no-u
             continue
         props = element_properties(el)
         status = props.get("portalStatus")
-        if status is not None and (not status.isdigit() or not 1 <= int(status) <= 10):
+        if status is not None and status not in PORTAL_CODES:
             yield problem(
                 el, f"portalStatus '{status}' is not a portal code 1-10", "Use a code 1-10."
             )

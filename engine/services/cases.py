@@ -70,10 +70,11 @@ def start_case(
             f"channel {channel!r} must be 1 (in person), 2 (online) or 3 (postal)"
         ) from None
     with ctx.uow() as uow:
-        latest = uow.models.latest(procedure_id)
-        if latest is None:
+        latest_id = uow.models.latest_id(procedure_id)
+        if latest_id is None:
             raise NotFoundError(f"procedure {procedure_id} not found")
-        deployed = ctx.catalog.get(uow, latest.id)
+        deployed = ctx.catalog.get(uow, latest_id)  # built once per process
+        latest = deployed.version
         if deployed.model.starts_only_by_message:
             names = ", ".join(deployed.model.start_messages)
             raise InvalidInputError(

@@ -197,10 +197,11 @@ def start_from_message(
     actor: Actor,
 ) -> Case:
     """A new case of the procedure, started by the message at its message start event."""
-    latest = uow.models.latest(procedure_id)
-    if latest is None:
+    latest_id = uow.models.latest_id(procedure_id)
+    if latest_id is None:
         raise NotFoundError(f"procedure {procedure_id} not found")
-    deployed = ctx.catalog.get(uow, latest.id)
+    deployed = ctx.catalog.get(uow, latest_id)  # built once per process
+    latest = deployed.version
     payload = arrival.payload if isinstance(arrival.payload, dict) else {}
     applicant = payload.get("applicant") if isinstance(payload.get("applicant"), dict) else {}
     case = Case(
