@@ -240,6 +240,8 @@ def test_complete_runs_the_case_on(
     assert body["case"]["status"] == {"code": 4, "label": "Đang xử lý"}
     shown = get_case(client, people.counter, case["code"])
     assert [t["element_id"] for t in shown["open_tasks"]] == ["civil_status_record"]
+    # The answer already names the next step, as the case shows it.
+    assert body["case"]["open_tasks"] == shown["open_tasks"]
 
 
 def test_complete_with_bad_data_is_422_and_changes_nothing(
