@@ -5,6 +5,8 @@ above anything a test sends), so no other test can trip it."""
 from __future__ import annotations
 
 import dataclasses
+import os
+import uuid
 from typing import Any
 
 import pytest
@@ -69,3 +71,27 @@ def test_a_rate_limit_setting_that_cannot_work_stops_the_start(
 ) -> None:
     with pytest.raises(Exception, match=message):
         _client(settings, ctx, **changes)
+
+
+REDIS_URL = os.environ.get("MOTCUA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def test_several_api_processes_share_one_budget_through_redis(
+    settings: Any, ctx: Any, token_for: Any
+) -> None:
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.exceptions.ConnectionError as exc:  # a real store is the point: fail loudly
+        pytest.fail(f"this test needs the Redis server at {REDIS_URL} (MOTCUA_TEST_REDIS_URL): {exc}")
+    shared = {"rate_limit": "3 per minute", "rate_limit_storage": REDIS_URL}
+    first, second = _client(settings, ctx, **shared), _client(settings, ctx, **shared)
+    officer = token_for(f"mc.{uuid.uuid4().hex[:8]}", ["officer", "counter"], [UNIT])
+
+    assert first.get("/cases", headers=officer).status_code == 200
+    assert second.get("/cases", headers=officer).status_code == 200
+    assert first.get("/cases", headers=officer).status_code == 200
+
+    # The third request spent the budget in the store both processes count in.
+    assert_error(second.get("/cases", headers=officer), 429, "too_many_requests")
