@@ -24,7 +24,17 @@ class ProcedureMeta:
     lanes: dict[str, str] = field(default_factory=dict)
     start_form: dict[str, str] = field(default_factory=dict)
     channels: tuple[int, ...] = (1, 2, 3)
+    # Which outside systems (token subjects) may send which message to this procedure's cases
+    # through POST /messages ({} for none); None, when procedure.json does not say: any system
+    # with the integration role.
+    external_senders: dict[str, tuple[str, ...]] | None = None
     raw: dict[str, Any] = field(default_factory=dict)
+
+    def accepts_from(self, message: str, sender: str) -> bool:
+        """May the outside system `sender` send `message` to a case of this procedure?"""
+        if self.external_senders is None:
+            return True
+        return sender in self.external_senders.get(message, ())
 
     @classmethod
     def parse(
@@ -71,6 +81,19 @@ class ProcedureMeta:
         if not isinstance(channels, list) or not all(c in (1, 2, 3) for c in channels):
             bad("'channels' must list channel codes 1, 2, 3", "Write [1, 2, 3].")
             channels = [1, 2, 3]
+        senders = raw.get("external_senders")
+        if senders is not None and (
+            not isinstance(senders, dict)
+            or not all(
+                isinstance(v, list) and v and all(isinstance(x, str) and x for x in v)
+                for v in senders.values()
+            )
+        ):
+            bad(
+                "'external_senders' must map message names to the systems that may send them",
+                'Write {"state_budget_payment_received": ["kbnn-gateway"]}.',
+            )
+            senders = None
         if problems:
             return None, problems
         return (
@@ -83,6 +106,9 @@ class ProcedureMeta:
                 lanes=dict(lanes),
                 start_form={k: str(v) for k, v in start_form.items()},
                 channels=tuple(channels),
+                external_senders=(
+                    None if senders is None else {str(k): tuple(v) for k, v in senders.items()}
+                ),
                 raw=raw,
             ),
             problems,

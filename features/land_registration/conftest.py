@@ -145,6 +145,19 @@ def treasury_confirms(world: World, user: str, key: str) -> None:
     send(world, user, "state_budget_payment_received", world.case_code or "", payload, key)
 
 
+@when(parsers.parse('"{user}" tells the land dossier that its financial obligation is fulfilled'))
+def forged_fulfilment(world: World, user: str) -> None:
+    send(world, user, "financial_obligation_fulfilled", world.case_code or "", {}, "forged-2")
+
+
+@then(parsers.parse('the answer is 403: procedure "{procedure}" does not take "{name}" from "{sender}"'))
+def sender_refused(world: World, procedure: str, name: str, sender: str) -> None:
+    error = world.last.get_json()["error"]
+    assert world.last.status_code == 403, error
+    expected = f"procedure {procedure} does not take message '{name}' from system '{sender}'"
+    assert error["message"] == expected, error
+
+
 @when(parsers.parse('"{user}" confirms the receipt the citizen shows at the tax office'))
 def officer_confirms(world: World, user: str) -> None:
     code = _tax_case(world)["code"]

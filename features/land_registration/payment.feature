@@ -81,6 +81,23 @@ Feature: First land registration with the tax office: the certificate only after
     And "vp.thao" sees the task "print_certificate" in the unit's task list
     And the dossier's handoff "financial_obligation_fulfilled" awaits acknowledgement until "2025-04-14T11:00:00+07:00"
 
+  Scenario: Only the State Treasury's system can confirm a payment from outside
+    Given "mc.lan" receives a first land registration dossier in person
+    And "mc.lan" accepts the land dossier
+    And the commune and the land registration office checked the land and the conditions
+    And "vp.thao" sends the cadastral data to tax office "THUE-BADINH"
+    And the worker routes the messages
+    And "thue.minh" issues the payment notice for the land-use fee and registration fee
+    And the worker routes the messages
+    And the bank system "bank-gateway" is signed in
+    When "bank-gateway" confirms the payment of the land dossier with key "forged-1"
+    Then the answer is 403: procedure "land_financial_obligation" does not take "state_budget_payment_received" from "bank-gateway"
+    When "bank-gateway" tells the land dossier that its financial obligation is fulfilled
+    Then the answer is 403: procedure "land_registration" does not take "financial_obligation_fulfilled" from "bank-gateway"
+    When the worker routes the messages
+    Then the case still has status 6 "Yêu cầu thực hiện nghĩa vụ tài chính"
+    And nobody can print, sign or hand over the certificate yet
+
   Scenario: A household exempt from the land-use fee is not asked to pay
     Given "mc.lan" receives a first land registration dossier in person
     And "mc.lan" accepts the land dossier

@@ -232,6 +232,43 @@ def test_a_kept_message_expires_into_an_incident_and_a_retry_delivers_it(
     assert [e.payload["message"]["key"] for e in received] == ["in/bhxh-gateway/late-1"]
 
 
+def test_only_the_systems_a_procedure_names_may_send_it_messages(ctx: Any, clock: Any) -> None:
+    from engine.domain.errors import PermissionDeniedError
+
+    stranger = Actor("other-gateway", frozenset({"integration"}), frozenset())
+    view = cases.start_case(
+        ctx, COUNTER, "birth_registration_bundle", 2, COMMUNE, example("application")
+    )
+    code = view.case.code
+    # Kept before the case waits: nobody can tell yet who will receive it.
+    kept = receive_message(
+        ctx, stranger, "insurance_issued", {"dossier": code}, {}, "k-1", ttl_seconds=86400
+    )
+    assert kept.state == "kept"
+    complete(ctx, COUNTER, code, "counter_check", {"check_result": "complete"})
+    complete(ctx, CIVIL, code, "civil_status_record", example("civil_status_record"))
+    complete(ctx, LEADER, code, "leader_sign", {"sign_result": "signed"})
+    run_once(ctx)  # the case now waits: the kept message is refused, visibly, never applied
+    incidents, _ = list_incidents(ctx, ADMIN, "open", 1, 50)
+    refused = [i for i in incidents if i.incident.kind == "sender_refused"]
+    assert len(refused) == 1 and refused[0].message.state == OutboxState.EXPIRED
+    assert "does not take message 'insurance_issued' from system 'other-gateway'" in (
+        refused[0].incident.error
+    )
+    assert not [e for e in events(ctx, code) if e.type == "message_received"]
+
+    # Sent while the case waits: refused at once, nothing stored.
+    with pytest.raises(PermissionDeniedError, match="other-gateway"):
+        receive_message(ctx, stranger, "insurance_issued", {"dossier": code}, {}, "k-2")
+    with ctx.reader() as uow:
+        assert uow.outbox.by_key("in/other-gateway/k-2") is None
+    # The social-insurance gateway the procedure names is taken.
+    taken = receive_message(
+        ctx, SYSTEM_OF_BHXH, "insurance_issued", {"dossier": code}, example_card()["result"], "k"
+    )
+    assert taken.state == "delivered"
+
+
 def test_a_procedure_that_starts_only_on_a_message_cannot_be_started_by_hand(ctx: Any) -> None:
     from engine.domain.errors import InvalidInputError
 

@@ -19,9 +19,15 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from engine.domain.errors import ConflictError, InvalidInputError, NotFoundError
+from engine.domain.errors import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+)
 from engine.domain.messaging import OutboxMessage, OutboxState
 from engine.domain.model import SYSTEM_ACTOR, Actor, Case, CaseStatus, Channel, ModelVersion
+from engine.domain.procedure import ProcedureMeta
 from engine.runtime.instance import Instance
 from engine.runtime.messages import DOSSIER, Delivery, WaitingCatch, matches
 from engine.services.context import Context, UnitOfWork
@@ -38,6 +44,21 @@ BUSY_RETRY = timedelta(seconds=5)
 
 class TargetBusy(Exception):  # noqa: N818 (a signal, not an error)
     """The target case is locked by a command right now: deliver a moment later."""
+
+
+class SenderRefused(PermissionDeniedError):
+    """The procedure of the receiving case does not take this message from this system."""
+
+
+def _check_sender(meta: ProcedureMeta, arrival: Arrival) -> None:
+    """Messages of other cases always pass; an outside system's must be one the receiving
+    procedure takes from that system (procedure.json `external_senders`)."""
+    if arrival.source_case is None and not meta.accepts_from(arrival.name, arrival.sender):
+        raise SenderRefused(
+            f"procedure {meta.id} does not take message '{arrival.name}' from system "
+            f"'{arrival.sender}'",
+            details=[{"pointer": "/name", "message": "not accepted from this sender"}],
+        )
 
 
 def route_messages(ctx: Context, limit: int = 500, actor: Actor = SYSTEM_ACTOR) -> int:
@@ -77,14 +98,27 @@ def dispatch(
     and the row untouched.
     """
     arrival = Arrival.of(row)
-    outcome = deliver_to_waiting(ctx, uow, arrival, now, actor)
-    if outcome is None:
-        version = starting_version(ctx, uow, row.name)
-        if version is not None:
-            unit = target_unit(uow, arrival)
-            case = start_from_message(ctx, uow, version.procedure_id, unit, arrival, now, actor)
-            tasks = len(uow.tasks.open_for_case(case.id))  # all new: the case just started
-            outcome = Outcome(OutboxState.DELIVERED, case.code, None, True, case.unit, 1, tasks)
+    try:
+        outcome = deliver_to_waiting(ctx, uow, arrival, now, actor)
+        if outcome is None:
+            version = starting_version(ctx, uow, row.name)
+            if version is not None:
+                _check_sender(ctx.catalog.get(uow, version.id).meta, arrival)
+                unit = target_unit(uow, arrival)
+                case = start_from_message(
+                    ctx, uow, version.procedure_id, unit, arrival, now, actor
+                )
+                tasks = len(uow.tasks.open_for_case(case.id))  # all new: the case just started
+                outcome = Outcome(OutboxState.DELIVERED, case.code, None, True, case.unit, 1, tasks)
+    except SenderRefused as exc:
+        if refusable:  # an inbound request: 403 to the sender, nothing stored
+            raise
+        # Kept earlier, refused now: an incident, never applied, and (as an expired message)
+        # not holding back the dossier's later messages.
+        row.state = OutboxState.EXPIRED
+        open_incident(uow, row, "sender_refused", str(exc), now)
+        uow.outbox.update(row)
+        return Outcome(OutboxState.EXPIRED)
     if outcome is not None:
         row.state, row.delivered_at, row.result = outcome.state, now, outcome.result()
         row.last_error = None
@@ -141,6 +175,7 @@ def apply_to_case(
     The delivery's ``extra`` holds the receipt event's ``seq`` and the number of ``new_tasks``
     for people the message made ready."""
     deployed = ctx.catalog.get(uow, case.model_version_id)
+    _check_sender(deployed.meta, arrival)
     instance = Instance.load(deployed.model, case.state, ctx.runtime_env())
     before = {t.id for t in instance.ready_human_tasks()}
     delivery = instance.deliver_message(
