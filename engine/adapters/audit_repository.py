@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, func, select, text
+from sqlalchemy import Table, delete, func, or_, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -71,6 +71,12 @@ _EVENT_COLUMNS = (
 )
 
 
+
+def _within(units: Iterable[str]) -> Any:
+    """Cases a unit handles, and those its counter received for another unit (phi địa giới)."""
+    ordered = sorted(units)
+    return or_(CaseRow.unit.in_(ordered), CaseRow.receiving_unit.in_(ordered))
+
 class AuditRepository:
     """Reads and appends of the audit tables; the only code that may get past append-only."""
 
@@ -83,7 +89,7 @@ class AuditRepository:
         """Every case's chain head (from the case rows), optionally within units or one case."""
         stmt = select(*_HEAD_COLUMNS).order_by(CaseRow.id)
         if units is not None:
-            stmt = stmt.where(CaseRow.unit.in_(sorted(units)))
+            stmt = stmt.where(_within(units))
         if code is not None:
             stmt = stmt.where(CaseRow.code == code)
         return [_head(r) for r in self.session.execute(stmt)]
@@ -94,7 +100,7 @@ class AuditRepository:
         """heads() in case id order, streamed (verification of millions of cases)."""
         stmt = select(*_HEAD_COLUMNS).order_by(CaseRow.id)
         if units is not None:
-            stmt = stmt.where(CaseRow.unit.in_(sorted(units)))
+            stmt = stmt.where(_within(units))
         if code is not None:
             stmt = stmt.where(CaseRow.code == code)
         result = self.session.connection().execute(stmt.execution_options(yield_per=STREAM_BATCH))
@@ -109,9 +115,7 @@ class AuditRepository:
         if case_ids is not None:
             stmt = stmt.where(CaseEventRow.case_id.in_(case_ids))
         if units is not None:
-            stmt = stmt.join(CaseRow, CaseRow.id == CaseEventRow.case_id).where(
-                CaseRow.unit.in_(sorted(units))
-            )
+            stmt = stmt.join(CaseRow, CaseRow.id == CaseEventRow.case_id).where(_within(units))
         # Core rows through the session's connection: the ORM's row loading costs ~15% here.
         conn = self.session.connection()
         result = conn.execute(stmt.execution_options(yield_per=STREAM_BATCH))

@@ -177,3 +177,19 @@ def history_403(world: World, user: str) -> None:
 def tasks_403(world: World, user: str) -> None:
     response = world.client.get("/tasks", headers=world.as_(user))
     assert response.status_code == 403, response.get_json()
+
+
+@given(parsers.parse('the auditor "{user}" of unit "{unit}" is signed in'))
+def auditor_signed_in(world: World, user: str, unit: str) -> None:
+    world.headers[user] = world.token_for(user, ["auditor"], [unit])
+
+
+@then(parsers.parse('the verification by "{user}" covers the dossier and finds its chain intact'))
+def verification_covers(world: World, user: str) -> None:
+    response = world.client.get("/audit/verify", headers=world.as_(user))
+    report = response.get_json()
+    assert response.status_code == 200, report
+    assert report["ok"] is True and report["cases"] == 1, report
+    history = world.client.get(f"/cases/{world.case_code}/history", headers=world.as_(user))
+    assert history.status_code == 200, history.get_json()
+    assert report["events"] == len(history.get_json()["events"]), report

@@ -34,6 +34,12 @@ Feature: The provincial centre receives dossiers for the communes of its provinc
     When "tt.lan" claims and completes "return_result" with the result handed over in person
     Then the case has status 10 "Đã trả kết quả"
 
+  Scenario: The provincial centre's auditor verifies the dossiers its counter received
+    Given the auditor "ks.thu" of unit "TTPVHCC-HN" is signed in
+    When "tt.lan" receives a birth registration dossier in person at counter "TTPVHCC-HN" for unit "UBND-PHUCXA"
+    And "tt.lan" claims and completes "counter_check" with the dossier complete
+    Then the verification by "ks.thu" covers the dossier and finds its chain intact
+
   Scenario: A counter of another province is refused
     Given the counter officer "tt.binh" of unit "TTPVHCC-HCM" is signed in
     When "tt.binh" tries to receive a birth registration dossier at counter "TTPVHCC-HCM" for unit "UBND-PHUCXA"
