@@ -18,10 +18,12 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/motcua serve --host 127.0.0.1 --port 8000
 
-## Install and run the whole test suite (unit, integration and features on SQLite and PostgreSQL).
+## Install and run the whole test suite: import contracts, ruff, mypy, then unit, integration and
+## features on SQLite and PostgreSQL.
 test: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/ruff check engine api forms tests features bench conftest.py
+	$(BIN)/mypy
 	$(BIN)/pytest -q -p no:cacheprovider
 
 bench: $(STAMP)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar, cast
 
 from flask import Flask, current_app, request
 from werkzeug.exceptions import BadRequest, NotFound, UnprocessableEntity
@@ -58,7 +58,7 @@ def authorize() -> None:
     if request.method == "OPTIONS" or _is_public(request.endpoint):
         return
     view = current_app.view_functions[request.endpoint or ""]
-    allowed: frozenset[str] = view.motcua_roles  # type: ignore[attr-defined]
+    allowed: frozenset[str] = cast(Any, view).motcua_roles
     actor = current_actor()
     if ANYONE not in allowed and not actor.roles & allowed:
         raise PermissionDeniedError(

@@ -10,7 +10,15 @@ from sqlalchemy import Table, delete, func, or_, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from engine.adapters.rows import AuditAccessRow, AuditDigestRow, Base, CaseEventRow, CaseRow
+from engine.adapters.rows import (
+    AuditAccessRow,
+    AuditDigestRow,
+    Base,
+    CaseEventRow,
+    CaseRow,
+    rowcount,
+    table_of,
+)
 from engine.domain.audit import AccessEntry, CaseHead, Digest
 from engine.domain.errors import PermissionDeniedError
 from engine.domain.model import CaseEvent
@@ -264,10 +272,10 @@ class AuditRepository:
         if not case_ids:
             return 0
         with append_only_bypass(self.session, "case_event"):
-            deleted = self.session.execute(
-                delete(CaseEventRow).where(CaseEventRow.case_id.in_(case_ids))
-            ).rowcount
-        case_table: Table = CaseRow.__table__  # type: ignore[assignment]
+            deleted = rowcount(
+                self.session.execute(delete(CaseEventRow).where(CaseEventRow.case_id.in_(case_ids)))
+            )
+        case_table = table_of(CaseRow)
         _delete_dependents(self.session, case_table, case_table.c.id.in_(case_ids))
         self.session.execute(delete(CaseRow).where(CaseRow.id.in_(case_ids)))
         return int(deleted or 0)

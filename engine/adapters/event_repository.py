@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from engine.adapters.rows import CaseEventRow
+from engine.adapters.rows import CaseEventRow, table_of
 from engine.domain.model import CaseEvent
 
 
@@ -61,7 +61,7 @@ class EventRepository:
         if self.pending:
             rows, self.pending = self.pending, []
             # Core executemany (no ids fetched back): one pipelined batch on PostgreSQL.
-            self.session.execute(insert(CaseEventRow.__table__), rows)
+            self.session.execute(insert(table_of(CaseEventRow)), rows)
 
     def for_case(self, case_id: int) -> list[CaseEvent]:
         """Every event of a case in order."""

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from engine.adapters.messaging_rows import OutboxRow
+from engine.adapters.rows import rowcount
 from engine.domain.errors import ConflictError
 from engine.domain.messaging import OutboxChannel, OutboxMessage, OutboxState
 
@@ -209,7 +210,7 @@ class OutboxRepository:
             .values(state=OutboxState.PENDING.value, next_attempt_at=now)
             .execution_options(synchronize_session=False)
         )
-        return int(result.rowcount or 0)
+        return rowcount(result)
 
     def for_stream(self, stream: str) -> list[OutboxMessage]:
         """Every row of a stream in order (tests and operators)."""

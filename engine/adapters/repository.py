@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from engine.adapters.rows import CaseRow, DossierSequenceRow, ModelVersionRow
+from engine.adapters.rows import CaseRow, DossierSequenceRow, ModelVersionRow, rowcount, table_of
 from engine.domain.errors import ConflictError
 from engine.domain.model import (
     Case,
@@ -208,7 +208,7 @@ _CASE_FIELDS = _CLOCK_FIELDS + (
     "model_hash",
 )
 # Built once: an UPDATE compiled per call costs more than the round trip it makes.
-_CASE_TABLE = CaseRow.__table__
+_CASE_TABLE = table_of(CaseRow)
 _CASE_UPDATE = (
     update(_CASE_TABLE)
     .where(_CASE_TABLE.c.id == bindparam("_id"), _CASE_TABLE.c.row_version == bindparam("_seen"))
@@ -284,7 +284,7 @@ class CaseRepository:
             serializer_version=SERIALIZER_VERSION,
         )
         result = self.session.execute(_CASE_UPDATE, values)
-        if result.rowcount != 1:
+        if rowcount(result) != 1:
             raise ConflictError(f"case {case.code} was changed by someone else; reload and retry")
         case.row_version += 1
 
@@ -356,7 +356,7 @@ class CaseRepository:
         upsert = _UPSERT.get(self.session.get_bind().dialect.name)
         if upsert is None:
             raise NotImplementedError("dossier codes need PostgreSQL or SQLite")
-        table = DossierSequenceRow.__table__
+        table = table_of(DossierSequenceRow)
         stmt = (
             upsert(table)
             .values(unit=unit, day=stamp, last=1)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -16,10 +16,11 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import CursorResult, Dialect, Result
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -51,6 +52,16 @@ class Base(DeclarativeBase):
     """Declarative base of every motcua table."""
 
     type_annotation_map = {dict[str, Any]: JSON, datetime: UtcDateTime()}
+
+
+def table_of(row: type[Base]) -> Table:
+    """The Core table of a mapped class, for statements built once and run without the ORM."""
+    return cast(Table, row.__table__)
+
+
+def rowcount(result: Result[Any]) -> int:
+    """The rows an UPDATE or DELETE touched."""
+    return int(cast(CursorResult[Any], result).rowcount or 0)
 
 
 class ModelVersionRow(Base):

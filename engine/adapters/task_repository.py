@@ -12,7 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from engine.adapters.repository import Page
-from engine.adapters.rows import CaseRow, TaskRow
+from engine.adapters.rows import CaseRow, TaskRow, table_of
 from engine.domain.model import HumanTask, TaskState
 
 
@@ -57,7 +57,7 @@ _TASK_COLUMNS = (
     "kind",
     "verdict",
 )
-_TASK_TABLE = TaskRow.__table__
+_TASK_TABLE = table_of(TaskRow)
 # What a command may change on an existing task (labels, lane, groups and form change when a
 # case migrates to another model version).
 _MUTABLE = (
@@ -82,7 +82,7 @@ _UPSERTS = {
 }
 _TASK_BY_ID = select(_TASK_TABLE).where(_TASK_TABLE.c.id == bindparam("id"))
 # The case of a task, locked, with its open tasks: one round trip to start a task command.
-_CASE_TABLE = CaseRow.__table__
+_CASE_TABLE = table_of(CaseRow)
 _TASK_PREFIX = "task__"
 _CASE_OF_TASK = (
     select(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import time, timedelta, tzinfo
 from decimal import Decimal
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -82,11 +83,11 @@ def office_hours_from_dict(raw: dict[str, object], where: str = "office hours") 
         return OfficeHours(
             periods=tuple(
                 (time.fromisoformat(str(start)), time.fromisoformat(str(end)))
-                for start, end in periods  # type: ignore[union-attr]
+                for start, end in cast(list[Any], periods)
             )
             if periods is not None
             else default.periods,
-            weekdays=frozenset(int(d) for d in weekdays)  # type: ignore[union-attr]
+            weekdays=frozenset(int(d) for d in cast(list[Any], weekdays))
             if weekdays is not None
             else default.weekdays,
             cutoff=time.fromisoformat(str(cutoff)) if cutoff is not None else None,

@@ -98,7 +98,7 @@ class ProcedureMeta:
             return None, problems
         return (
             cls(
-                id=pid,
+                id=str(pid),
                 process_id=raw.get("process_id"),
                 name=str(raw.get("name") or pid),
                 tthc_code=str(raw.get("tthc_code") or ""),

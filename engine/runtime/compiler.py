@@ -57,7 +57,9 @@ def parse_documents(
     files: Mapping[str, bytes],
 ) -> tuple[list[_Document], list[_Document], list[ModelProblem]]:
     """Parse every .bpmn and .dmn file safely; return BPMN docs, DMN docs and problems."""
-    bpmn, dmn, problems = [], [], []
+    bpmn: list[_Document] = []
+    dmn: list[_Document] = []
+    problems: list[ModelProblem] = []
     for name in sorted(files):
         if not name.endswith((".bpmn", ".bpmn20.xml", ".dmn")):
             continue

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import re
 from datetime import timedelta
+from typing import cast
 
 from lxml import etree
 
@@ -184,11 +185,11 @@ def _timedelta_duration(text: str) -> str | None:
         if keyword.arg not in _TIMEDELTA_UNITS or keyword.arg in amounts:
             return None
         amounts[keyword.arg] = keyword.value
-    values = {}
+    values: dict[str, float] = {}
     for unit, node in amounts.items():
         if not isinstance(node, ast.Constant) or type(node.value) not in (int, float):
             return None
-        values[unit] = node.value
+        values[unit] = cast(float, node.value)  # an int or a float, checked above
     try:
         delta = timedelta(**values)
     except (OverflowError, ValueError):
@@ -403,7 +404,8 @@ def _element_value(el: etree._Element, report: _Reporter, depth: int) -> str:
 def _io_mappings(root: etree._Element, report: _Reporter) -> None:
     for io in list(root.iter(f"{{{CAMUNDA}}}inputOutput")):
         task = io.getparent().getparent()
-        pre, post = [], []
+        pre: list[str] = []
+        post: list[str] = []
         for param in io:
             if not isinstance(param.tag, str) or not param.get("name"):
                 continue

@@ -231,7 +231,7 @@ def deliver(
 
 def start_messages(spec: Any) -> list[str]:
     """Names of the messages that start the process (its message start events)."""
-    names = []
+    names: list[str] = []
     for task_spec in spec.task_specs.values():
         if isinstance(task_spec, StartEvent):
             definition = task_spec.event_definition

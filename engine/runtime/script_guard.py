@@ -22,7 +22,7 @@ from types import (
     TracebackType,
     UnionType,
 )
-from typing import Any
+from typing import Any, cast
 
 from RestrictedPython.Guards import guarded_iter_unpack_sequence, guarded_unpack_sequence
 
@@ -136,7 +136,8 @@ def _inplacevar(op: str, a: Any, b: Any) -> Any:
 
 
 def _format(value: Any, conversion: int, spec: str) -> str:
-    converter = {115: str, 114: repr, 97: ascii}.get(conversion)
+    converters: dict[int, Callable[[Any], str]] = {115: str, 114: repr, 97: ascii}
+    converter = converters.get(conversion)
     _check_spec(spec)
     check_render(value)
     return format(converter(value) if converter else value, spec)
@@ -154,14 +155,14 @@ def _sized_str_method(text: str | bytes, name: str) -> Callable[..., Any]:
             return method(parts)
         if name == "replace" and len(args) >= 2:
             old, new = args[0], args[1]
-            growth = (text.count(old) if old else len(text) + 1) * max(len(new) - len(old), 0)
+            growth = (cast(Any, text).count(old) if old else len(text) + 1) * max(len(new) - len(old), 0)
             if len(text) + growth > MAX_SIZE:
                 raise ScriptLimitError(f"replace would build more than {MAX_SIZE} characters")
         if name in ("ljust", "rjust", "center", "zfill") and args and isinstance(args[0], int):
             if args[0] > MAX_SIZE:
                 raise ScriptLimitError(f"padding to more than {MAX_SIZE} characters")
         if name == "expandtabs" and args and isinstance(args[0], int):
-            if text.count("\t") * args[0] + len(text) > MAX_SIZE:
+            if cast(Any, text).count("\t") * args[0] + len(text) > MAX_SIZE:
                 raise ScriptLimitError(f"expandtabs would build more than {MAX_SIZE} characters")
         return method(*args)
 

@@ -12,7 +12,7 @@ What the policy adds to RestrictedPython's transformer:
 from __future__ import annotations
 
 import ast
-from typing import Any
+from typing import Any, cast
 
 from RestrictedPython import RestrictingNodeTransformer
 from RestrictedPython.transformer import INSPECT_ATTRIBUTES
@@ -156,28 +156,28 @@ class Policy(RestrictingNodeTransformer):
     def visit_FunctionDef(self, node: ast.FunctionDef) -> Any:
         if node.decorator_list:
             self.error(node, "decorators are not allowed")
-        node = super().visit_FunctionDef(node)
+        node = cast(ast.FunctionDef, super().visit_FunctionDef(node))
         node.body.insert(0, _statement("_tick_", node.body[0]))
         return node
 
     def visit_Lambda(self, node: ast.Lambda) -> Any:
-        node = super().visit_Lambda(node)
+        node = cast(ast.Lambda, super().visit_Lambda(node))
         tick = _call("_tick_", [], node.body)
         node.body = ast.copy_location(ast.BoolOp(op=ast.And(), values=[tick, node.body]), tick)
         return node
 
     def visit_While(self, node: ast.While) -> Any:
-        node = super().visit_While(node)
+        node = cast(ast.While, super().visit_While(node))
         node.body.insert(0, _statement("_tick_", node.body[0]))
         return node
 
     def visit_For(self, node: ast.For) -> Any:
-        node = super().visit_For(node)
+        node = cast(ast.For, super().visit_For(node))
         node.body.insert(0, _statement("_tick_", node.body[0]))
         return node
 
     def visit_comprehension(self, node: ast.comprehension) -> Any:
-        node = super().visit_comprehension(node)
+        node = cast(ast.comprehension, super().visit_comprehension(node))
         node.ifs.append(_call("_tick_", [], node.iter))
         return node
 

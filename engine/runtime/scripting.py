@@ -9,7 +9,7 @@ import textwrap
 import traceback
 from collections.abc import Callable, Iterator, Mapping
 from types import CodeType, ModuleType
-from typing import Any
+from typing import Any, cast
 
 from RestrictedPython import compile_restricted_eval, compile_restricted_exec
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
@@ -81,7 +81,7 @@ def _compile(source: str, mode: str) -> tuple[CodeType | None, list[str], type[S
         return None, [f"the code cannot be parsed: {exc}"], ScriptError
     compiler = compile_restricted_eval if mode == "eval" else compile_restricted_exec
     try:
-        result = compiler(tree, filename=FILENAME, policy=Policy)
+        result = compiler(cast(Any, tree), filename=FILENAME, policy=Policy)
     except SyntaxError as exc:  # compile() itself refuses e.g. 'return' outside a function
         return None, [_syntax_message(exc)], ScriptError
     except RecursionError:

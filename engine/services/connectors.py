@@ -17,6 +17,7 @@ engine.bootstrap adds them once that module offers a connector.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from engine.calendar import Calendar
@@ -41,10 +42,16 @@ def _working_days(calendar: Calendar | None) -> Connector:
         if calendar is None:
             raise RuntimeError(f"{WORKING_DAYS} needs the working calendar; none is configured")
         days = params.get("days")
-        if isinstance(days, bool) or not isinstance(days, int | float | str):
+        try:
+            if isinstance(days, bool) or not isinstance(days, int | float | str):
+                raise InvalidOperation
+            amount = Decimal(str(days).strip())
+        except InvalidOperation:
+            amount = Decimal("NaN")
+        if not amount.is_finite():
             raise ValueError(f"{WORKING_DAYS} needs a number of days, got {days!r}")
         now = current_now()  # the running command's clock (a fake one in tests and replay)
-        due = calendar.add_working_days(calendar.next_working_instant(now), days)
+        due = calendar.add_working_days(calendar.next_working_instant(now), amount)
         return {"due_at": due.isoformat()}
 
     return working_days

@@ -139,9 +139,10 @@ def build_slip(
             rows[event.task_id] = row
             slip.rows.append(row)
             continue
-        row = rows.get(event.task_id or "")
-        if row is None:
+        known = rows.get(event.task_id or "")
+        if known is None:
             continue
+        row = known
         if event.type == "task_claimed":
             row.receiver, row.receiver_unit = p.get("assignee") or event.actor, event.actor_unit
             row.claimed_at = event.at

@@ -66,6 +66,19 @@ def test_working_days_refuses_a_missing_number_as_a_script_failure() -> None:
         _run(_service(WORKING_DAYS, ""), {})
 
 
+@pytest.mark.parametrize("days", ["'abc'", "'nan'", "'inf'", "True"])
+def test_working_days_refuses_what_is_no_finite_number(days: str) -> None:
+    from engine.domain.errors import ScriptFailedError
+
+    with pytest.raises(ScriptFailedError, match="needs a number of days"):
+        _run(_service(WORKING_DAYS, _param("days", days)), {})
+
+
+def test_working_days_takes_a_number_written_as_text() -> None:
+    instance = _run(_service(WORKING_DAYS, _param("days", "'1.5'")), {})
+    assert instance.data["out"] == {"due_at": "2025-03-11T09:30:00+07:00"}
+
+
 def test_the_builtin_registry_knows_only_its_own_keys() -> None:
     registry = builtin_connectors()
     assert registry.knows(NOOP) and not registry.knows("topic:payments")
