@@ -8,7 +8,12 @@ from engine.calendar.live import Calendar, LiveCalendar, OverrideSource, pinned
 from engine.calendar.office_hours import VN_TZ, OfficeHours, office_hours_from_dict
 from engine.calendar.overrides import CalendarOverride, known_overrides, parse_overrides
 from engine.calendar.time_limit import InvalidTimeLimitError, TimeLimit, parse_limit
-from engine.calendar.versions import OverrideVersion, effective_overrides, in_force
+from engine.calendar.versions import (
+    HistoricOverrides,
+    OverrideVersion,
+    effective_overrides,
+    in_force,
+)
 from engine.calendar.working_calendar import DayInfo, WorkingCalendar, default_calendar
 
 # Declared for type checkers only; the JSON is read on first access (see __getattr__).
@@ -20,6 +25,7 @@ __all__ = [
     "Calendar",
     "CalendarOverride",
     "DayInfo",
+    "HistoricOverrides",
     "InvalidTimeLimitError",
     "LiveCalendar",
     "OfficeHours",

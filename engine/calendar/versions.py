@@ -73,3 +73,20 @@ def in_force(versions: Iterable[OverrideVersion]) -> list[OverrideVersion]:
 def effective_overrides(versions: Iterable[OverrideVersion]) -> tuple[CalendarOverride, ...]:
     """The overrides a WorkingCalendar should apply, given the whole history of the table."""
     return tuple(o for v in in_force(versions) if (o := v.override) is not None)
+
+
+class HistoricOverrides:
+    """The override table as it stood at one version: the OverrideSource of a replayed command,
+    so that it counts working time as the recorded command did."""
+
+    def __init__(self, history: Iterable[OverrideVersion], version: int) -> None:
+        self._version = version
+        self._overrides = effective_overrides(v for v in history if v.version <= version)
+
+    def version(self) -> int:
+        """The version this source stands at (it never moves)."""
+        return self._version
+
+    def load(self) -> tuple[int, tuple[CalendarOverride, ...]]:
+        """The version and the overrides that were in force at it."""
+        return self._version, self._overrides

@@ -131,6 +131,7 @@ def start_case(
                 "data": data,
                 # Replay needs the applicant when it was given apart from the form data.
                 **({"applicant": applicant} if applicant else {}),
+                **recorder.calendar_at_receipt(),
             },
         )
         instance = Instance.start(deployed.model, data, ctx.runtime_env(unit))

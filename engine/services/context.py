@@ -11,7 +11,7 @@ from decimal import Decimal
 from types import TracebackType
 from typing import Any, Protocol
 
-from engine.calendar import Calendar
+from engine.calendar import Calendar, LiveCalendar
 from engine.domain.clock import Clock
 from engine.domain.errors import NotFoundError
 from engine.domain.model import ModelVersion
@@ -138,6 +138,14 @@ class Context:
     unit_calendars: dict[str, Calendar] = field(default_factory=dict)
     # Provinces and province-wide counters (phi địa giới); see MOTCUA_UNITS_FILE.
     units: UnitDirectory = field(default_factory=UnitDirectory)
+
+    def calendar_version(self) -> int | None:
+        """The override-table version the working calendar counts with now; None for a fixed
+        calendar (tests that inject one)."""
+        if not isinstance(self.calendar, LiveCalendar):
+            return None
+        self.calendar.current()
+        return self.calendar.version
 
     def calendar_for(self, unit: str | None) -> Calendar:
         """The working calendar of a unit: its own office hours, or the default."""

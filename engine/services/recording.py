@@ -17,6 +17,7 @@ from engine.services.legal_clock import SUPPLEMENT, ClockEvent, LegalClock
 from engine.services.messaging import outbound, portal
 from engine.services.slips import build_slip
 
+CALENDAR_VERSION = "calendar_version"
 FINISHING = {CaseStatus.DONE, CaseStatus.RETURNED, CaseStatus.REJECTED, CaseStatus.STOPPED}
 
 
@@ -213,8 +214,28 @@ class CaseRecorder:
             self.case.completed = True
             self.event("case_completed", {"status": int(self.case.status)})
 
+    def calendar_at_receipt(self) -> dict[str, Any]:
+        """For the receipt event: the calendar version the case starts counting with (replay
+        counts with the same one), remembered on the case."""
+        version = self.ctx.calendar_version()
+        if version is None:
+            return {}
+        self.case.legal_clock[CALENDAR_VERSION] = version
+        return {CALENDAR_VERSION: version}
+
+    def note_calendar(self) -> None:
+        """Record it when this command counted with another calendar version than the case's
+        last one (an admin changed the override table meanwhile): replay pins it there."""
+        known = self.case.legal_clock.get(CALENDAR_VERSION)
+        version = self.ctx.calendar_version()
+        if known is None or version is None or version == known:
+            return
+        self.case.legal_clock[CALENDAR_VERSION] = version
+        self.event("calendar_in_force", {"version": version, "previous": known})
+
     def schedule(self, timer_due: datetime | None) -> None:
         """Wake the worker at the next timer or legal-clock milestone, whichever comes first."""
+        self.note_calendar()
         marks = [t for t in (timer_due, self.case.sla_next_at) if t is not None]
         self.case.next_due_at = min(marks) if marks else None
 

@@ -21,12 +21,14 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from engine.calendar import Calendar, HistoricOverrides, LiveCalendar, OverrideVersion
 from engine.domain.clock import FakeClock
 from engine.domain.errors import ConflictError, EngineError, NotFoundError
 from engine.domain.model import Actor, Case, CaseEvent, HumanTask, ModelVersion
 from engine.services.assignment import assign_task
 from engine.services.cases import start_case
 from engine.services.context import Context
+from engine.services.recording import CALENDAR_VERSION
 from engine.services.replay_compare import (
     CaseState,
     Divergence,
@@ -159,8 +161,30 @@ class ReplayRun:
             db_engine=None,
             scratch=None,
         )
+        self.source = ctx  # production's, read for the calendar's history only
+        self.calendar_history: list[OverrideVersion] | None = None
+        receipt = recorded.events[0].payload if recorded.events else {}
+        if CALENDAR_VERSION in receipt:  # cases received before versions were recorded: today's
+            self.pin_calendar(int(receipt[CALENDAR_VERSION]))
         self.task_ids: dict[str, str] = {}  # recorded task id -> replayed task id
         self.task_info: dict[str, tuple[str, tuple[str, ...]]] = {}  # replayed id -> unit, groups
+
+    def pin_calendar(self, version: int) -> None:
+        """Count working time as the override table stood at `version`, as the recorded
+        commands did (an override withdrawn since must not move a replayed appointment)."""
+        if self.calendar_history is None:
+            with self.source.reader() as uow:
+                self.calendar_history = list(uow.calendar.history())
+        history = self.calendar_history
+
+        def at_version(calendar: Calendar) -> LiveCalendar:
+            return LiveCalendar(HistoricOverrides(history, version), calendar.hours)
+
+        self.ctx = replace(
+            self.ctx,
+            calendar=at_version(self.ctx.calendar),
+            unit_calendars={u: at_version(c) for u, c in self.ctx.unit_calendars.items()},
+        )
 
     def close(self) -> None:
         """Drop the scratch database."""
@@ -203,6 +227,9 @@ class ReplayRun:
                 f"event {head.seq} ({head.type}) is not an input that replay knows how to run",
             )
         self.ctx.clock = FakeClock(head.at)
+        for event in group:  # the command counted with another calendar than the one before
+            if event.type == "calendar_in_force":
+                self.pin_calendar(int(event.payload["version"]))
         try:
             replayer(self, head)
         except Exception as exc:  # any failure is the finding, not a crash of the replay

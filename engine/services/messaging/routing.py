@@ -271,6 +271,7 @@ def start_from_message(
             "unit": unit,
             "channel": int(Channel.ONLINE),
             **arrival.recorded(),
+            **recorder.calendar_at_receipt(),
         },
     )
     instance = Instance.start(deployed.model, {}, ctx.runtime_env())
