@@ -59,6 +59,13 @@ class World:
     def as_(self, user: str) -> dict[str, str]:
         return self.headers[user]
 
+    def receive(self, user: str, body: dict[str, Any]) -> Any:
+        """POST /cases as `user`; a case received becomes the scenario's case."""
+        self.last = self.client.post("/cases", json=body, headers=self.as_(user))
+        if self.last.status_code == 201:
+            self.case_code = self.last.get_json()["code"]
+        return self.last
+
     def case(self, user: str = "") -> dict[str, Any]:
         user = user or next(iter(self.headers))
         response = self.client.get(f"/cases/{self.case_code}", headers=self.as_(user))
@@ -104,14 +111,8 @@ def it_is(clock: Any, hh: int, mm: int, weekday: str, day: int, month: str, year
 
 
 def _receive(world: World, user: str, unit: str, data: dict[str, Any]) -> Any:
-    world.last = world.client.post(
-        "/cases",
-        json={"procedure_id": "birth_registration", "channel": 1, "unit": unit, "data": data},
-        headers=world.as_(user),
-    )
-    if world.last.status_code == 201:
-        world.case_code = world.last.get_json()["code"]
-    return world.last
+    body = {"procedure_id": "birth_registration", "channel": 1, "unit": unit, "data": data}
+    return world.receive(user, body)
 
 
 @given(parsers.parse('"{user}" receives a birth registration dossier in person at unit "{unit}"'))

@@ -36,20 +36,14 @@ def citizen_signed_in(world: World, user: str, personal_id: str) -> None:
 
 
 def _receive_at(world: World, user: str, counter: str, unit: str) -> Any:
-    world.last = world.client.post(
-        "/cases",
-        json={
-            "procedure_id": "birth_registration",
-            "channel": 1,
-            "unit": unit,
-            "receiving_unit": counter,
-            "data": application(),
-        },
-        headers=world.as_(user),
-    )
-    if world.last.status_code == 201:
-        world.case_code = world.last.get_json()["code"]
-    return world.last
+    body = {
+        "procedure_id": "birth_registration",
+        "channel": 1,
+        "unit": unit,
+        "receiving_unit": counter,
+        "data": application(),
+    }
+    return world.receive(user, body)
 
 
 @when(

@@ -43,13 +43,9 @@ def _tax_case(world: World) -> dict[str, Any]:
 
 
 def _receive(world: World, user: str, data: dict[str, Any]) -> None:
-    response = world.client.post(
-        "/cases",
-        json={"procedure_id": LAND, "channel": 1, "unit": COMMUNE, "data": data},
-        headers=world.as_(user),
-    )
+    body = {"procedure_id": LAND, "channel": 1, "unit": COMMUNE, "data": data}
+    response = world.receive(user, body)
     assert response.status_code == 201, response.get_json()
-    world.case_code = response.get_json()["code"]
 
 
 @given(parsers.parse('"{user}" receives a first land registration dossier in person'))

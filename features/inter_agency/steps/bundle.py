@@ -50,13 +50,10 @@ def receive_bundle(world: World, user: str, police: str, insurance: str) -> None
     data = example("application")
     data["residence"]["police_unit"] = police
     data["insurance"]["insurance_unit"] = insurance
-    response = world.client.post(
-        "/cases",
-        json={"procedure_id": BUNDLE, "channel": 2, "unit": COMMUNE, "data": data},
-        headers=world.as_(user),
+    response = world.receive(
+        user, {"procedure_id": BUNDLE, "channel": 2, "unit": COMMUNE, "data": data}
     )
     assert response.status_code == 201, response.get_json()
-    world.case_code = response.get_json()["code"]
 
 
 @given(parsers.parse('"{user}" claims and completes "counter_check" accepting the dossier'))

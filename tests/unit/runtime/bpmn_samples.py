@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from engine.runtime.compiler import compile_process
+from engine.runtime.instance import Instance, LoadedModel
+
 HEAD = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
     '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
@@ -49,3 +52,20 @@ CAMUNDA_REVIEW = doc(
     + flow("gw", "no", "f4", "${not approved}")
     + '<bpmn:endEvent id="ok"/><bpmn:endEvent id="no"/>'
 )
+
+
+def load_model(xml: bytes, process_id: str = "p") -> LoadedModel:
+    """Compile one BPMN document as deploy does and load it as a case would run it."""
+    compiled, problems = compile_process({f"{process_id}.bpmn": xml}, process_id)
+    assert compiled is not None, problems
+    return LoadedModel.from_json("test", compiled.spec_json, compiled.elements)
+
+
+def complete_in_command(
+    model: LoadedModel, state: str, element_id: str, data: dict[str, object]
+) -> str:
+    """One command on a stored case: load it, complete its ready task, store it again."""
+    instance = Instance.load(model, state)
+    [task] = [t for t in instance.ready_human_tasks() if t.element_id == element_id]
+    instance.complete_human_task(task.id, data)
+    return instance.dump()

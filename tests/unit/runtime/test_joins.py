@@ -11,7 +11,7 @@ from engine.runtime import joins
 from engine.runtime.compiler import compile_process
 from engine.runtime.instance import Instance, LoadedModel
 from engine.runtime.joins import merge_branches
-from tests.unit.runtime.bpmn_samples import doc, flow
+from tests.unit.runtime.bpmn_samples import complete_in_command, doc, flow, load_model
 
 ROUNDS = 4
 
@@ -68,20 +68,6 @@ def _script_checks() -> dict[str, str]:
     return {"a": _script("check_a", "a = n * 10"), "b": _script("check_b", "b = n * 100")}
 
 
-def _load(xml: bytes) -> LoadedModel:
-    compiled, problems = compile_process({"loop.bpmn": xml}, "loop")
-    assert compiled is not None, problems
-    return LoadedModel.from_json("test", compiled.spec_json, compiled.elements)
-
-
-def _complete(model: LoadedModel, state: str, element_id: str, data: dict[str, Any]) -> str:
-    """One command: load the case, complete a ready task, store the case."""
-    instance = Instance.load(model, state)
-    [task] = [t for t in instance.ready_human_tasks() if t.element_id == element_id]
-    instance.complete_human_task(task.id, data)
-    return instance.dump()
-
-
 def _review_rounds(model: LoadedModel, branches: str) -> list[dict[str, Any]]:
     """The data the review sees each round; every round the branches finish one by one, in
     another order each round, writing the round number (the join must wait for the last)."""
@@ -90,7 +76,7 @@ def _review_rounds(model: LoadedModel, branches: str) -> list[dict[str, Any]]:
     for n in range(ROUNDS):
         order = branches if n % 2 == 0 else branches[::-1]
         for b in order:
-            state = _complete(model, state, f"check_{b}", {b: n})
+            state = complete_in_command(model, state, f"check_{b}", {b: n})
             ready = {t.element_id for t in Instance.load(model, state).ready_human_tasks()}
             if b != order[-1]:
                 assert "step" not in ready, f"round {n}: the join fired before every branch"
@@ -98,7 +84,7 @@ def _review_rounds(model: LoadedModel, branches: str) -> list[dict[str, Any]]:
         [review] = instance.ready_human_tasks()
         assert review.element_id == "step"
         seen.append(instance.task_data(review.id))
-        state = _complete(model, state, "step", {"again": n < ROUNDS - 1})
+        state = complete_in_command(model, state, "step", {"again": n < ROUNDS - 1})
     assert Instance.load(model, state).is_completed()
     return seen
 
@@ -111,7 +97,7 @@ def test_a_join_in_a_review_loop_merges_every_branch_of_each_round(
 ) -> None:
     if not pruned:
         monkeypatch.setattr(instance_module, "prune_finished_history", lambda wf: 0)
-    model = _load(_review_loop(gateway, _user_checks(branches), _user("step")))
+    model = load_model(_review_loop(gateway, _user_checks(branches), _user("step")), "loop")
     for n, data in enumerate(_review_rounds(model, branches)):
         assert {b: data[b] for b in branches} == {b: n for b in branches}, f"round {n}"
 
@@ -120,7 +106,7 @@ def test_a_join_in_a_review_loop_merges_every_branch_of_each_round(
 def test_a_join_in_an_automatic_loop_sees_each_rounds_script_results(gateway: str) -> None:
     # Every round runs inside one command, so nothing is pruned between rounds.
     step = _script("step", "seen.append([a, b]); n += 1; again = n &lt; 4")
-    model = _load(_review_loop(gateway, _script_checks(), step))
+    model = load_model(_review_loop(gateway, _script_checks(), step), "loop")
     case = Instance.start(model, {"n": 0, "seen": []})
     assert case.is_completed()
     assert case.data["seen"] == [[0, 0], [10, 100], [20, 200], [30, 300]]
@@ -129,7 +115,9 @@ def test_a_join_in_an_automatic_loop_sees_each_rounds_script_results(gateway: st
 def test_an_inclusive_join_in_a_loop_merges_only_the_branches_taken_that_round() -> None:
     step = _script("step", "seen.append([a, b]); n += 1; again = n &lt; 5")
     conditions = {"b": "n % 2 == 1"}
-    model = _load(_review_loop("inclusiveGateway", _script_checks(), step, conditions, "s_a"))
+    model = load_model(
+        _review_loop("inclusiveGateway", _script_checks(), step, conditions, "s_a"), "loop"
+    )
     case = Instance.start(model, {"n": 0, "seen": [], "b": -1})
     assert case.is_completed()
     # Even rounds take only the default branch a, odd rounds only b.
@@ -150,9 +138,9 @@ def test_the_end_of_a_process_keeps_what_every_branch_wrote() -> None:
         + '<bpmn:endEvent id="assessed"/><bpmn:endEvent id="signed"/>',
         "loop",
     )
-    model = _load(xml)
+    model = load_model(xml, "loop")
     state = Instance.start(model, {"fee": 0}).dump()  # the script branch ends first
-    state = _complete(model, state, "sign", {"signed_by": "an"})
+    state = complete_in_command(model, state, "sign", {"signed_by": "an"})
     case = Instance.load(model, state)
     assert case.is_completed()
     assert case.data == {"fee": 50000, "signed_by": "an"}

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 import engine.runtime.instance as instance_module
-from engine.runtime.compiler import compile_process
 from engine.runtime.instance import Instance, LoadedModel
+from tests.unit.runtime.bpmn_samples import complete_in_command, load_model
 
 # A review loop whose every round runs two parallel checks joined again, with a
 # non-interrupting reminder timer on the review: joins, splits, boundary events, loops.
@@ -54,23 +54,12 @@ LOOP = b"""<?xml version="1.0" encoding="UTF-8"?>
 </bpmn:definitions>"""
 
 
-def _model() -> LoadedModel:
-    compiled, problems = compile_process({"loop.bpmn": LOOP}, "loop")
-    assert compiled is not None, problems
-    return LoadedModel.from_json("test", compiled.spec_json, compiled.elements)
-
-
-def _complete(model: LoadedModel, state: str, element_id: str, data: dict[str, Any]) -> str:
-    instance = Instance.load(model, state)
-    [task] = [t for t in instance.ready_human_tasks() if t.element_id == element_id]
-    instance.complete_human_task(task.id, data)
-    return instance.dump()
-
-
 def _round(model: LoadedModel, state: str, again: bool, n: int) -> str:
-    state = _complete(model, state, "check_b", {"b": n})  # the branches finish in either order
-    state = _complete(model, state, "check_a", {"a": n})
-    return _complete(model, state, "review", {"again": again})
+    state = complete_in_command(
+        model, state, "check_b", {"b": n}
+    )  # the branches finish in either order
+    state = complete_in_command(model, state, "check_a", {"a": n})
+    return complete_in_command(model, state, "review", {"again": again})
 
 
 def _run(model: LoadedModel, rounds: int) -> tuple[list[int], list[set[str]], dict[str, Any]]:
@@ -87,7 +76,7 @@ def _run(model: LoadedModel, rounds: int) -> tuple[list[int], list[set[str]], di
 
 
 def test_a_looping_case_keeps_a_flat_state(monkeypatch: pytest.MonkeyPatch) -> None:
-    model = _model()
+    model = load_model(LOOP, "loop")
     sizes, ready, _ = _run(model, 30)
     assert ready == [{"check_a", "check_b"}] * 30  # the join waited for both branches every round
     assert sizes[-2] < sizes[4] * 1.1  # without pruning the state grows by every round
@@ -97,7 +86,7 @@ def test_a_looping_case_keeps_a_flat_state(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_pruning_changes_nothing_the_model_does(monkeypatch: pytest.MonkeyPatch) -> None:
-    model = _model()
+    model = load_model(LOOP, "loop")
     pruned = _run(model, 12)
     monkeypatch.setattr(instance_module, "prune_finished_history", lambda wf: 0)
     unpruned = _run(model, 12)
