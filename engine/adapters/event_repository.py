@@ -56,10 +56,15 @@ class EventRepository:
             }
         )
 
+    def take(self) -> list[dict[str, Any]]:
+        """The queued events, handed to a caller that writes them (and no longer here)."""
+        rows, self.pending = self.pending, []
+        return rows
+
     def flush(self) -> None:
         """Write the queued events."""
         if self.pending:
-            rows, self.pending = self.pending, []
+            rows = self.take()
             # Core executemany (no ids fetched back): one pipelined batch on PostgreSQL.
             self.session.execute(insert(table_of(CaseEventRow)), rows)
 

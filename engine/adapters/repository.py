@@ -209,7 +209,7 @@ _CASE_FIELDS = _CLOCK_FIELDS + (
 )
 # Built once: an UPDATE compiled per call costs more than the round trip it makes.
 _CASE_TABLE = table_of(CaseRow)
-_CASE_UPDATE = (
+CASE_UPDATE = (
     update(_CASE_TABLE)
     .where(_CASE_TABLE.c.id == bindparam("_id"), _CASE_TABLE.c.row_version == bindparam("_seen"))
     .values(
@@ -240,6 +240,7 @@ class CaseRepository:
     def __init__(self, session: Session, tasks: TaskRepository) -> None:
         self.session = session
         self.tasks = tasks
+        self.pending: dict[str, Any] | None = None  # the saved case, not yet written
 
     def add(self, case: Case) -> Case:
         """Insert a new case; sets its id."""
@@ -274,19 +275,41 @@ class CaseRepository:
         return _case(row) if row else None
 
     def save(self, case: Case) -> None:
-        """Write the changed case if nobody else did since it was loaded, else ConflictError."""
+        """Queue the changed case; it is written, with a check that nobody else changed it
+        since it was loaded (else ConflictError), before the transaction's next statement
+        or at commit, where PostgreSQL sends it together with the task rows and history."""
         values = {name: getattr(case, name) for name in _CASE_FIELDS}
         values["status"] = int(case.status)
+        seen = case.row_version
+        if self.pending is not None:
+            if self.pending["_id"] == case.id:
+                seen = self.pending["_seen"]  # saved twice: still one check, against the row read
+            else:
+                self.flush()
         values.update(
             _id=case.id,
-            _seen=case.row_version,
+            _seen=seen,
+            _code=case.code,
             row_version=case.row_version + 1,
             serializer_version=SERIALIZER_VERSION,
         )
-        result = self.session.execute(_CASE_UPDATE, values)
-        if rowcount(result) != 1:
-            raise ConflictError(f"case {case.code} was changed by someone else; reload and retry")
+        self.pending = values
         case.row_version += 1
+
+    def take(self) -> dict[str, Any] | None:
+        """The queued case update, handed to a caller that writes it (and no longer here)."""
+        values, self.pending = self.pending, None
+        return values
+
+    def flush(self) -> None:
+        """Write the queued case update now."""
+        values = self.take()
+        if values is None:
+            return
+        code = values.pop("_code")
+        result = self.session.execute(CASE_UPDATE, values)
+        if rowcount(result) != 1:
+            raise ConflictError(f"case {code} was changed by someone else; reload and retry")
 
     def search(self, filters: dict[str, Any], page: Page) -> tuple[list[Case], int]:
         """Cases matching the filters, newest first, with the total count."""

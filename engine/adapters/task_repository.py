@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from engine.adapters.command_write import TASK_MUTABLE
 from engine.adapters.repository import Page
 from engine.adapters.rows import CaseRow, TaskRow, table_of
 from engine.domain.model import HumanTask, TaskState
@@ -58,25 +59,10 @@ _TASK_COLUMNS = (
     "verdict",
 )
 _TASK_TABLE = table_of(TaskRow)
-# What a command may change on an existing task (labels, lane, groups and form change when a
-# case migrates to another model version).
-_MUTABLE = (
-    "name",
-    "lane",
-    "candidate_groups",
-    "state",
-    "form",
-    "assignee",
-    "claimed_at",
-    "due_at",
-    "completed_at",
-    "completed_by",
-    "verdict",
-)
 _UPSERTS = {
     name: upsert(_TASK_TABLE).on_conflict_do_update(
         index_elements=[_TASK_TABLE.c.id],
-        set_={column: getattr(upsert(_TASK_TABLE).excluded, column) for column in _MUTABLE},
+        set_={column: getattr(upsert(_TASK_TABLE).excluded, column) for column in TASK_MUTABLE},
     )
     for name, upsert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
 }
@@ -128,10 +114,15 @@ class TaskRepository:
         """Drop what this transaction knows of open tasks (after a rollback or a savepoint's)."""
         self._open.clear()
 
+    def take(self) -> list[dict[str, Any]]:
+        """The buffered task rows, handed to a caller that writes them (and no longer here)."""
+        rows, self.pending = list(self.pending.values()), {}
+        return rows
+
     def flush(self) -> None:
         """Write the buffered task rows: one statement for all of them."""
         if self.pending:
-            rows, self.pending = list(self.pending.values()), {}
+            rows = self.take()
             dialect = self.session.get_bind().dialect.name
             self.session.execute(_UPSERTS[dialect], rows)
 

@@ -6,10 +6,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import TracebackType
 
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from engine.adapters.audit_repository import AuditRepository
 from engine.adapters.calendar_repository import CalendarOverrideRepository
+from engine.adapters.command_write import write_command
 from engine.adapters.event_repository import EventRepository
 from engine.adapters.handoff_repository import HandoffRepository
 from engine.adapters.messaging_repository import IncidentRepository, SubscriptionRepository
@@ -17,6 +19,17 @@ from engine.adapters.outbox_repository import OutboxRepository
 from engine.adapters.report_repository import ReportRepository
 from engine.adapters.repository import CaseRepository, ModelRepository
 from engine.adapters.task_repository import TaskRepository
+
+_CASES = "motcua_cases"  # Session.info key: the case repository with a queued update
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _write_queued_case(state: ORMExecuteState) -> None:
+    """A saved case is written before any other statement of its transaction runs, so every
+    read sees it (and a conflict surfaces there, not later)."""
+    cases = state.session.info.get(_CASES)
+    if cases is not None and cases.pending is not None:
+        cases.flush()
 
 
 class SqlUnitOfWork:
@@ -47,6 +60,8 @@ class SqlUnitOfWork:
         self.models = ModelRepository(self.session)
         self.tasks = TaskRepository(self.session)
         self.cases = CaseRepository(self.session, self.tasks)
+        self.session.info[_CASES] = self.cases
+        self._one_statement = self.session.get_bind().dialect.name == "postgresql"
         self.reports = ReportRepository(self.session)
         self.events = EventRepository(self.session)
         self.calendar = CalendarOverrideRepository(self.session)
@@ -73,8 +88,12 @@ class SqlUnitOfWork:
     def commit(self) -> None:
         """Make the command's changes durable."""
         assert self.session is not None
-        self.tasks.flush()
-        self.events.flush()
+        if self._one_statement:
+            write_command(self.session, self.cases.take(), self.tasks.take(), self.events.take())
+        else:
+            self.cases.flush()
+            self.tasks.flush()
+            self.events.flush()
         self.session.commit()
 
     @contextmanager
@@ -83,6 +102,9 @@ class SqlUnitOfWork:
         the task and history rows it queued included. Queued rows of a block that succeeds
         stay queued: they go with the transaction's commit, in one batch for all blocks."""
         assert self.session is not None
+        # A case saved inside the block is written inside it (below): one queued before it
+        # is written first, so the block's rollback cannot take it away.
+        self.cases.flush()
         # What was queued before the block; a read inside it may flush that too, and then the
         # rollback undoes it in the database, so it is queued again.
         events_before = list(self.events.pending)
@@ -93,13 +115,16 @@ class SqlUnitOfWork:
         except BaseException:
             self.events.pending = events_before
             self.tasks.pending = tasks_before
+            self.cases.take()
             self.tasks.forget()
             nested.rollback()
             raise
+        self.cases.flush()
         nested.commit()
 
     def rollback(self) -> None:
         """Drop the command's changes."""
         assert self.session is not None
+        self.cases.take()
         self.tasks.forget()
         self.session.rollback()

@@ -10,7 +10,6 @@ loop data references, input/output mappings into pre/post scripts) and rewrites 
 from __future__ import annotations
 
 import ast
-import re
 from datetime import timedelta
 from typing import cast
 
@@ -19,13 +18,13 @@ from lxml import etree
 from engine.domain.errors import ModelProblem
 from engine.runtime import idioms
 from engine.runtime.connectors import ConnectorRegistry, binding_key, result_variable
+from engine.runtime.cron import CronError, looks_like_cron, to_croniter
 from engine.runtime.dmn import MOTCUA
 from engine.runtime.idioms import REPORTED, local, q
 from engine.runtime.juel import UntranslatableError, is_foreign, to_python
 from engine.runtime.properties import CAMUNDA, FLOWABLE, SPIFF, VENDORS, ZEEBE
 from engine.runtime.scripting import normalize_timer_expression
 
-_CRON = re.compile(r"^\s*(?:\S+\s+){4,6}\S+\s*$")
 _PYTHON_LANGUAGES = {"", "python", "text/x-python", "http://www.python.org/"}
 _EXPRESSION_TAGS = ("conditionExpression", "completionCondition", "loopCardinality", "condition")
 _SERVICE_LIKE = ("serviceTask", "sendTask", "businessRuleTask")
@@ -147,13 +146,14 @@ def _timers(root: etree._Element, report: _Reporter) -> None:
                 el.set(REPORTED, "true")
                 continue
             text = python
-        if local(el) == "timeCycle" and _CRON.match(text) and not text.startswith(("'", '"')):
-            report(
-                el,
-                f"cron cycle '{text}' is not supported",
-                "Write the cycle in ISO-8601, e.g. R/P1D or R5/PT10M.",
-            )
-            el.set(REPORTED, "true")
+        if local(el) == "timeCycle" and looks_like_cron(text) and not text.startswith(("'", '"')):
+            try:
+                to_croniter(text)
+            except CronError as exc:
+                report(el, str(exc), "Write the cycle in ISO-8601 (R/P1D) or with day names.")
+                el.set(REPORTED, "true")
+                continue
+            el.text = repr(text)  # the cycle timer reads the string as Quartz cron
             continue
         duration = _timedelta_duration(text) if local(el) == "timeDuration" else None
         if duration is not None:
@@ -260,8 +260,39 @@ def _business_rules(root: etree._Element, report: _Reporter) -> None:
                 el.set(f"{{{MOTCUA}}}resultVariable", _vendor(el, "resultVariable"))
 
 
+def _zeebe_script(el: etree._Element, report: _Reporter) -> None:
+    """Zeebe's `<zeebe:script expression="=..." resultVariable="x"/>` as the script `x = ...`."""
+    script = el.find(f"{q('extensionElements')}/{{{ZEEBE}}}script")
+    if script is None or (el.findtext(q("script")) or "").strip():
+        return
+    variable = (script.get("resultVariable") or "").strip()
+    expression = (script.get("expression") or "").strip()
+    if not variable.isidentifier() or variable.startswith("_"):
+        report(
+            el,
+            f"script result variable '{variable}' is not a variable name",
+            "Name the variable the expression's value goes to.",
+        )
+        el.set(REPORTED, "true")
+        return
+    text = expression if is_foreign(expression) else "=" + expression
+    python = _translate(text, el, "script expression", report)
+    if python is None:
+        el.set(REPORTED, "true")
+    else:
+        etree.SubElement(el, q("script")).text = f"{variable} = ({python})"
+
+
 def _scripts(root: etree._Element, report: _Reporter) -> None:
     for el in root.iter(q("scriptTask")):
+        _zeebe_script(el, report)
+        if not (el.findtext(q("script")) or "").strip() and not el.get(REPORTED):
+            report(
+                el,
+                "script task has no script",
+                "Write the script in the task, or make it a plain task.",
+            )
+            continue
         fmt = (el.get("scriptFormat") or "").strip().lower()
         if fmt not in _PYTHON_LANGUAGES:
             report(
@@ -302,16 +333,6 @@ def _multi_instance(root: etree._Element, report: _Reporter) -> None:
                     mi,
                     f"multi-instance collection '{collection}' is not a variable name",
                     "Name the list variable directly.",
-                )
-                continue
-            if element and mi.get("isSequential", "false").strip().lower() == "true":
-                # The library merges each instance's data into the activity, the element
-                # variable too; the next instance then finds it set and fails at run time.
-                report(
-                    mi,
-                    f"a sequential multi-instance cannot keep its element variable '{element}' "
-                    "local to each instance",
-                    "Make the multi-instance parallel: each instance then has its own element.",
                 )
                 continue
             ref = etree.Element(q("loopDataInputRef"))

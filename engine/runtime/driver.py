@@ -43,7 +43,7 @@ from engine.runtime.timekeeping import RuntimeEnv
 START = datetime(2025, 3, 3, 1, 0, tzinfo=UTC)
 MAX_REPAIRS = 10
 LOOP_PATIENCE = 3
-_MISSING = re.compile(r"name '(\w+)' is not defined|KeyError: '(\w+)'")
+_MISSING = re.compile(r"name '(\w+)' is not defined|KeyError: '(\w+)'|no attribute or key '(\w+)'")
 
 
 class BudgetExceededError(Exception):
@@ -329,8 +329,8 @@ def _supply_missing(exc: WorkflowException) -> bool:
     match = _MISSING.search(text)
     if task is None or match is None:
         return False
-    name = match.group(1) or match.group(2)
-    if match.group(2) and _supply_key(task, name):
+    name = match.group(1) or match.group(2) or match.group(3)
+    if not match.group(1) and _supply_key(task, name):
         return True
     if name in task.data:
         return False
@@ -348,8 +348,8 @@ def _supply_missing(exc: WorkflowException) -> bool:
 
 
 def _supply_key(task: Task, key: str) -> bool:
-    """A script reads `response["key"]` from a dict a test connector returned without it: the
-    connector's answer gets the key, as the real system's would have it."""
+    """A script reads `response["key"]` (or `response.key`) from a dict a test connector or a
+    message returned without it: the answer gets the key, as the real system's would have it."""
     code = [getattr(task.task_spec, a, None) for a in ("script", "prescript", "postscript")]
     for source in (c for c in code if isinstance(c, str) and c.strip()):
         try:
@@ -357,13 +357,14 @@ def _supply_key(task: Task, key: str) -> bool:
         except (SyntaxError, ValueError):
             continue
         for node in ast.walk(tree):
-            if (
-                isinstance(node, ast.Subscript)
-                and isinstance(node.value, ast.Name)
-                and isinstance(node.slice, ast.Constant)
-                and node.slice.value == key
-            ):
-                target = task.data.get(node.value.id)
+            if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+                holder, read = node.value, node.slice.value
+            elif isinstance(node, ast.Attribute):
+                holder, read = node.value, node.attr
+            else:
+                continue
+            if read == key and isinstance(holder, ast.Name):
+                target = task.data.get(holder.id)
                 if isinstance(target, dict) and key not in target:
                     target[key] = sample_data.guess_value(key, source)
                     if task.state == TaskState.ERROR:

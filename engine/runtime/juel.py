@@ -5,9 +5,10 @@ Python in its sandbox. Only a small, safe subset is translated: names and dotted
 comparisons, boolean and arithmetic operators, `empty`, parentheses, the Java String methods
 toLowerCase(), toUpperCase(), trim(), startsWith(s) and endsWith(s), and in FEEL `not(...)`,
 `x between a and b`, ranges `x in [a..b]` (open ends `(`, `)`, `]a..b[`), lists of values
-`x in ("a", "b")` and `some/every v in list satisfies ...`. Anything else (other method calls,
-beans, `execution`, FEEL functions) raises UntranslatableError, which the compiler turns into a
-deploy-time problem naming the expression.
+`x in ("a", "b")`, `some/every v in list satisfies ...` and `is defined(a.b)` (the sandbox's
+`is_defined('a.b')`: the variable exists, its property too; null counts as defined). Anything
+else (other method calls, beans, `execution`, FEEL functions) raises UntranslatableError, which
+the compiler turns into a deploy-time problem naming the expression.
 """
 
 from __future__ import annotations
@@ -215,6 +216,34 @@ def _feel_tests(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return out
 
 
+def _feel_defined(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """FEEL `is defined(a.b)` -> `is_defined('a.b')` (the sandbox's test for an existing path)."""
+    out = list(tokens)
+    i = 0
+    while i + 3 < len(out):
+        if out[i : i + 3] != [("name", "is"), ("name", "defined"), ("op", "(")]:
+            i += 1
+            continue
+        close = next((j for j in range(i + 3, len(out)) if out[j] == ("op", ")")), None)
+        inner = out[i + 3 : close] if close is not None else []
+        path = [t[1] for t in inner[0::2]]
+        if len(inner) == 1 and (inner[0][0] in {"num", "str"} or inner[0][1] in _LITERALS):
+            python = "True"  # a literal, null included, is a defined value
+        elif (
+            inner
+            and all(t[0] == "name" for t in inner[0::2])
+            and all(t == ("op", ".") for t in inner[1::2])
+            and len(inner) % 2 == 1
+            and not any(n in _FORBIDDEN_NAMES or n.startswith("_") for n in path)
+        ):
+            python = f"is_defined({'.'.join(path)!r})"
+        else:
+            raise UntranslatableError("'is defined' of anything but a variable or its property")
+        out[i : i + 4 + len(inner)] = [("py", python)]
+        i += 1
+    return out
+
+
 def _feel_quantifier(tokens: list[tuple[str, str]]) -> str | None:
     """`some x in xs satisfies cond` -> `any((cond) for x in xs)`; `every` -> `all`."""
     if len(tokens) < 5 or tokens[0] not in {("name", "some"), ("name", "every")}:
@@ -248,6 +277,8 @@ def to_python(text: str) -> str:
     tokens = _tokens(body)
     if not tokens:
         raise UntranslatableError("the expression is empty")
+    if feel:
+        tokens = _feel_defined(tokens)
     python = _feel_quantifier(tokens) if feel else None
     if python is None:
         python = _translate_tokens(_feel_tests(tokens) if feel else tokens, feel)

@@ -181,6 +181,9 @@ def _extend(target: list[Any]) -> Callable[[Iterable[Any]], None]:
     return extend
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
 def _getattr(obj: Any, name: str) -> Any:
     if not isinstance(name, str) or name.startswith("_") or name in FORBIDDEN_ATTRS:
         raise ScriptSecurityError(f'access to "{name}" is not allowed')
@@ -193,6 +196,13 @@ def _getattr(obj: Any, name: str) -> Any:
         return _sized_str_method(obj, name)
     if isinstance(obj, list) and name == "extend":
         return _extend(obj)
+    if type(obj) is dict and name not in _DICT_ATTRIBUTES:
+        # SpiffArena's scripts read dict data as attributes (payload.field), as its DotDict
+        # offers: the value of an existing key, read only; the dict's own methods come first.
+        try:
+            return obj[name]
+        except KeyError:
+            raise AttributeError(f"'dict' object has no attribute or key '{name}'") from None
     return getattr(obj, name)
 
 

@@ -19,6 +19,7 @@ import textwrap
 from collections.abc import Iterator
 
 from engine.runtime.script_builtins import SAFE_BUILTINS
+from engine.runtime.script_scope import SCOPE_NAMES
 from engine.runtime.timekeeping import RuntimeEnv, wall_now
 
 # Module functions and constants no JSON value (str, list, dict, number) has as an attribute:
@@ -43,8 +44,8 @@ NO_DATE_MODULE = (
 
 
 def helper_names() -> frozenset[str]:
-    """What model code may call besides what it defines: safe builtins and the helpers."""
-    return frozenset(SAFE_BUILTINS) | frozenset(RuntimeEnv(now=wall_now).helpers())
+    """What model code may call besides what it defines: safe builtins, helpers, print()."""
+    return frozenset(SAFE_BUILTINS) | frozenset(RuntimeEnv(now=wall_now).helpers()) | SCOPE_NAMES
 
 
 def unavailable_names(source: str, mode: str) -> list[str]:

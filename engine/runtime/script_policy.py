@@ -3,7 +3,8 @@
 What the policy adds to RestrictedPython's transformer:
 * no name or attribute starting with "_", nor frame/code/format attributes (FORBIDDEN_ATTRS);
 * no call of an unsafe builtin by name (FORBIDDEN_CALLS; they are also refusers at run time);
-* no imports, classes, decorators, generators (yield), with statements or print;
+* no imports, classes, decorators, generators (yield) or with statements; print only in scripts
+  (RestrictedPython's collector, script_scope.py: the output goes to the log);
 * size-checked `+ * ** << %` and f-string fields (guards in script_guard);
 * `_tick_()` at every loop turn, comprehension step, function and lambda call, and
   `_catch_()` at the top of every except/finally block (script_budget).
@@ -110,9 +111,13 @@ class Policy(RestrictingNodeTransformer):
             return
         super().check_name(node, name, allow_magic_methods)
 
+    def visit_Expression(self, node: ast.Expression) -> Any:
+        self.in_expression = True
+        return self.node_contents_visit(node)
+
     def visit_Name(self, node: ast.Name) -> Any:
-        if node.id in ("print", "printed"):
-            self.error(node, f'"{node.id}" is not available: model code has no output')
+        if node.id in ("print", "printed") and getattr(self, "in_expression", False):
+            self.error(node, f'"{node.id}" is not available in an expression: it has no output')
             return node
         return super().visit_Name(node)
 

@@ -27,6 +27,7 @@ from engine.runtime.script_errors import (
 )
 from engine.runtime.script_guard import GUARDS
 from engine.runtime.script_policy import FILENAME, Policy
+from engine.runtime.script_scope import DEFINED, Printed, definer
 
 __all__ = [
     "MotcuaScriptEngine",
@@ -126,6 +127,7 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[mis
             raise ValueError(f"helper names may not start with '_': {hidden}")
         super().__init__(helpers)
         self.cpu_seconds = cpu_seconds
+        self._hidden = frozenset(GUARDS) | frozenset(self.globals) | {DEFINED}
 
     def _scope(self, context: Mapping[str, Any], external: Mapping[str, Any]) -> dict[str, Any]:
         # Task data comes from users: only plain data may reach model code, never a callable.
@@ -133,7 +135,9 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[mis
         if external:
             check_data(external, "task data field")
         # Guards go last: task data must never replace them.
-        return {**self.globals, **external, **context, **GUARDS}
+        scope = {**self.globals, **external, **context, **GUARDS}
+        scope[DEFINED] = definer(scope, self._hidden)
+        return scope
 
     def evaluate(
         self,
@@ -154,16 +158,18 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[mis
         script: str,
         context: dict[str, Any],
         external_context: Mapping[str, Any] | None = None,
+        printed: Printed | None = None,
     ) -> bool:
-        """Run a script; the data variables it leaves replace the task data."""
+        """Run a script; the data variables it leaves replace the task data; print() to `printed`."""
         external = external_context or {}
-        clash = sorted((set(self.globals) | set(external)) & set(context))
+        clash = sorted((set(self.globals) | set(external) | {DEFINED}) & set(context))
         if clash:
             raise ScriptError(f"task data hides the helper(s) {clash}: rename the field(s)")
         code = compile_code(script, "exec")
         scope = self._scope(context, external)
+        scope["_print_"] = (printed or Printed()).collector
         self._run(exec, code, scope)
-        reserved = GUARDS.keys() | self.globals.keys() | external.keys()
+        reserved = GUARDS.keys() | self.globals.keys() | external.keys() | {DEFINED, "_print_"}
         # Functions, modules and iterators the script made stay behind; data must be data.
         result = {k: v for k, v in scope.items() if k not in reserved and _is_data(v)}
         check_data(result, "script variable")
@@ -231,12 +237,15 @@ class MotcuaScriptEngine(PythonScriptEngine):  # type: ignore[misc]
             raise WorkflowTaskException(message, task=task, exception=err) from err
 
     def execute(self, task: Any, script: str, external_context: Any = None) -> Any:
-        """Run a script over a task's data."""
+        """Run a script over a task's data; what it prints goes to the log, with the task."""
+        printed = Printed()
         try:
-            return self.environment.execute(script, task.data, external_context or {})
+            return self.environment.execute(script, task.data, external_context or {}, printed)
         except Exception as exc:
             err = presentable(exc)
             raise _wrapped(self.create_task_exec_exception(task, script, err), err) from err
+        finally:
+            printed.log_for(task.task_spec.bpmn_id or task.task_spec.name, task.workflow.spec.name)
 
     def call_service(self, task: Any, **kwargs: Any) -> Any:
         """Call a service; the library's version raises NameError ('script') on failure."""

@@ -8,6 +8,11 @@ Two library defects are fixed here, where specs are made and restored:
 * the Spiff parser builds a script task without its `spiffworkflow:preScript` and `postScript`
   (SpiffWorkflow/spiff/parser/task_spec.py, ScriptTaskParser), although the spec class runs them
   for every other task; ours passes them on, so they run: pre before the script, post after.
+
+Cycle timers are restored as engine.runtime.cron.CycleTimer and sequential multi-instances as
+engine.runtime.loops.SequentialMultiInstanceTask, under the library's type names so stored specs
+load into them: the first also runs Quartz cron cycles and starts a case once from a cycle start
+event, the second keeps each instance's element variable to that instance.
 """
 
 from __future__ import annotations
@@ -16,6 +21,9 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
 from SpiffWorkflow.bpmn.parser.task_parsers import ConditionalGatewayParser, GatewayParser
+from SpiffWorkflow.bpmn.serializer.default.event_definition import (
+    TimerConditionalEventDefinitionConverter,
+)
 from SpiffWorkflow.bpmn.serializer.default.task_spec import (
     BpmnTaskSpecConverter,
     ConditionalGatewayConverter,
@@ -25,9 +33,12 @@ from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.parser.task_spec import ScriptTaskParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.spiff.serializer.task_spec import SpiffMultiInstanceConverter
 from SpiffWorkflow.spiff.specs.defaults import ScriptTask
 
+from engine.runtime.cron import CycleTimer
 from engine.runtime.joins import JOIN_TYPENAMES, EndJoin, InclusiveGateway, ParallelGateway
+from engine.runtime.loops import SequentialMultiInstanceTask
 
 _CONVERTERS = {
     ParallelGateway: ParallelGatewayConverter,
@@ -71,4 +82,10 @@ def make_registry() -> Any:
     registry = BpmnWorkflowSerializer.configure(SPIFF_CONFIG)
     for cls, typename in JOIN_TYPENAMES.items():
         _CONVERTERS[cls](cls, registry, typename=typename)
+    TimerConditionalEventDefinitionConverter(
+        CycleTimer, registry, typename="CycleTimerEventDefinition"
+    )
+    SpiffMultiInstanceConverter(
+        SequentialMultiInstanceTask, registry, typename="SequentialMultiInstanceTask"
+    )
     return registry

@@ -108,7 +108,7 @@ Feature: A model drawn in another modeller deploys with its meaning kept, or is 
       """
     Then the procedure is refused naming "escalated", its line and "escalation 'late', which is not defined"
 
-  Scenario: A sequential multi-instance over a Camunda element variable is refused with the fix
+  Scenario: A sequential multi-instance over a Camunda element variable is accepted
     When "analyst.an" validates a procedure whose definitions hold:
       """
       <bpmn:process id="import_demo" isExecutable="true">
@@ -121,7 +121,81 @@ Feature: A model drawn in another modeller deploys with its meaning kept, or is 
         <bpmn:endEvent id="end"/>
       </bpmn:process>
       """
-    Then the procedure is refused saying "a sequential multi-instance cannot keep its element variable 'signer' local to each instance"
+    Then the procedure is accepted
+
+  Scenario: A Quartz cron cycle from Camunda Modeler is accepted
+    When "analyst.an" validates a procedure whose definitions hold:
+      """
+      <bpmn:process id="import_demo" isExecutable="true">
+        <bpmn:startEvent id="start"/>
+        <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="review"/>
+        <bpmn:userTask id="review" camunda:candidateGroups="counter"/>
+        <bpmn:boundaryEvent id="remind" attachedToRef="review" cancelActivity="false">
+          <bpmn:timerEventDefinition><bpmn:timeCycle>0 0 9 ? * MON-FRI</bpmn:timeCycle></bpmn:timerEventDefinition>
+        </bpmn:boundaryEvent>
+        <bpmn:sequenceFlow id="f2" sourceRef="review" targetRef="end"/>
+        <bpmn:sequenceFlow id="f3" sourceRef="remind" targetRef="reminded"/>
+        <bpmn:endEvent id="end"/>
+        <bpmn:endEvent id="reminded"/>
+      </bpmn:process>
+      """
+    Then the procedure is accepted
+
+  Scenario: A Quartz cron cycle on the last day of the month is refused naming the expression
+    When "analyst.an" validates a procedure whose definitions hold:
+      """
+      <bpmn:process id="import_demo" isExecutable="true">
+        <bpmn:startEvent id="start"/>
+        <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="review"/>
+        <bpmn:userTask id="review" camunda:candidateGroups="counter"/>
+        <bpmn:boundaryEvent id="remind" attachedToRef="review" cancelActivity="false">
+          <bpmn:timerEventDefinition><bpmn:timeCycle>0 0 9 L * ?</bpmn:timeCycle></bpmn:timerEventDefinition>
+        </bpmn:boundaryEvent>
+        <bpmn:sequenceFlow id="f2" sourceRef="review" targetRef="end"/>
+        <bpmn:sequenceFlow id="f3" sourceRef="remind" targetRef="reminded"/>
+        <bpmn:endEvent id="end"/>
+        <bpmn:endEvent id="reminded"/>
+      </bpmn:process>
+      """
+    Then the procedure is refused saying "cron cycle '0 0 9 L * ?' uses L, W or #"
+
+  Scenario: FEEL "is defined" conditions and a Zeebe script expression are accepted
+    When "analyst.an" validates a procedure whose definitions hold:
+      """
+      <bpmn:process id="import_demo" isExecutable="true">
+        <bpmn:startEvent id="start"/>
+        <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="gw"/>
+        <bpmn:exclusiveGateway id="gw"/>
+        <bpmn:sequenceFlow id="f2" sourceRef="gw" targetRef="prepare">
+          <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">=not(is defined(prepared))</bpmn:conditionExpression>
+        </bpmn:sequenceFlow>
+        <bpmn:sequenceFlow id="f3" sourceRef="gw" targetRef="end">
+          <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">=is defined(prepared)</bpmn:conditionExpression>
+        </bpmn:sequenceFlow>
+        <bpmn:scriptTask id="prepare">
+          <bpmn:extensionElements><zeebe:script expression="=true" resultVariable="prepared"/></bpmn:extensionElements>
+        </bpmn:scriptTask>
+        <bpmn:sequenceFlow id="f4" sourceRef="prepare" targetRef="end"/>
+        <bpmn:endEvent id="end"/>
+      </bpmn:process>
+      """
+    Then the procedure is accepted
+
+  Scenario: A SpiffArena script that prints and reads a message payload by attribute is accepted
+    When "analyst.an" validates a procedure whose definitions hold:
+      """
+      <bpmn:process id="import_demo" isExecutable="true">
+        <bpmn:startEvent id="start"/>
+        <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="add"/>
+        <bpmn:scriptTask id="add">
+          <bpmn:script>total = payload.amount + 1
+      print("total", total)</bpmn:script>
+        </bpmn:scriptTask>
+        <bpmn:sequenceFlow id="f2" sourceRef="add" targetRef="end"/>
+        <bpmn:endEvent id="end"/>
+      </bpmn:process>
+      """
+    Then the procedure is accepted
 
   Scenario: A subprocess drawn collapsed with nothing inside is refused naming it
     When "analyst.an" validates a procedure whose definitions hold:

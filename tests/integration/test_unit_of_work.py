@@ -9,12 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from engine.adapters.repository import Page
+from engine.domain.errors import ConflictError
 from engine.domain.model import Actor, TaskState
-from engine.services import cases
+from engine.services import cases, tasks
 from engine.services.recording import CaseRecorder
-from features.samples import application
+from features.samples import application, task_data
 
 UNIT = "UBND-TEST"
 OFFICER = Actor("cv.an", frozenset({"officer", "counter"}), frozenset({UNIT}))
@@ -71,6 +73,62 @@ def test_open_tasks_read_in_a_command_follow_its_own_writes(ctx: Any) -> None:
         assert uow.tasks.get(task.id).state == TaskState.CANCELLED
         # Not committed: the database still has the task open.
     assert [t.id for t in cases.get_case(ctx, OFFICER, code).open_tasks] == [task.id]
+
+
+def test_a_stale_case_is_refused_and_its_task_and_history_rows_are_not_written(ctx: Any) -> None:
+    code = _start(ctx)
+    with ctx.uow() as uow:
+        stale = uow.cases.get_by_code(code)  # read, then changed by another command
+    with ctx.uow() as uow:
+        _claim_in_block(ctx, uow, code)
+        uow.commit()
+    history = _types(ctx, code)
+    with ctx.uow() as uow:
+        [task] = uow.tasks.open_for_case(stale.id)
+        task.state = TaskState.CANCELLED
+        uow.tasks.update(task)
+        CaseRecorder(
+            ctx, uow, stale, ctx.catalog.get(uow, stale.model_version_id), OFFICER, ctx.clock.now()
+        ).event("case_noted", {"note": "written from a stale copy"})
+        uow.cases.save(stale)
+        with pytest.raises(ConflictError, match=f"case {code} was changed by someone else"):
+            uow.commit()
+    after = cases.get_case(ctx, OFFICER, code)
+    assert [t.state for t in after.open_tasks] == [TaskState.OPEN]
+    assert _types(ctx, code) == history
+
+
+def test_a_saved_case_is_what_later_reads_of_the_command_see(ctx: Any) -> None:
+    code = _start(ctx)
+    with ctx.uow() as uow:
+        case = uow.cases.get_by_code(code, lock=True)
+        case.data = {**case.data, "note": "saved, not committed"}
+        uow.cases.save(case)
+        assert uow.cases.get_by_code(code).data["note"] == "saved, not committed"
+        assert uow.cases.get_by_code(code).row_version == case.row_version
+        uow.commit()
+    assert cases.get_case(ctx, OFFICER, code).case.data["note"] == "saved, not committed"
+
+
+def test_a_task_completion_is_one_lock_and_one_write_on_postgresql(ctx: Any) -> None:
+    """The round trips of a completion: BEGIN, the case locked with its open tasks, the case,
+    task rows and history in one statement, COMMIT (SQLite, in process, writes them apart)."""
+    code = _start(ctx)
+    task_id = cases.get_case(ctx, OFFICER, code).open_tasks[0].id
+    sent: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        sent.append(statement.split(None, 1)[0].upper())
+
+    event.listen(ctx.db_engine, "before_cursor_execute", count)
+    try:
+        tasks.complete_task(ctx, OFFICER, task_id, task_data("counter_check/complete"))
+    finally:
+        event.remove(ctx.db_engine, "before_cursor_execute", count)
+    if ctx.db_engine.dialect.name == "postgresql":
+        assert sent == ["SELECT", "WITH"]
+    else:
+        assert sent.count("SELECT") == 1 and "WITH" not in sent
 
 
 def _types(ctx: Any, code: str) -> list[str]:

@@ -131,14 +131,42 @@ def test_unquoted_iso_timer_values_are_accepted() -> None:
     assert not errors and compiled is not None
 
 
-def test_cron_cycles_are_refused_with_a_fix() -> None:
+def test_cron_cycles_with_the_last_day_are_refused_with_a_fix() -> None:
     body = (
         '<bpmn:startEvent id="s"><bpmn:timerEventDefinition>'
-        "<bpmn:timeCycle>0 0 9 * * ?</bpmn:timeCycle></bpmn:timerEventDefinition>"
+        "<bpmn:timeCycle>0 0 9 L * ?</bpmn:timeCycle></bpmn:timerEventDefinition>"
         "</bpmn:startEvent>" + flow("s", "e", "f1") + '<bpmn:endEvent id="e"/>'
     )
     _, errors, _ = _compile({"m.bpmn": doc(body)})
-    assert any("cron" in e and "ISO-8601" in e for e in errors)
+    assert any("cron cycle '0 0 9 L * ?'" in e and "ISO-8601" in e for e in errors)
+
+
+def test_a_zeebe_script_expression_sets_its_result_variable() -> None:
+    body = (
+        '<bpmn:startEvent id="s"/>'
+        + flow("s", "prepare", "f1")
+        + '<bpmn:scriptTask id="prepare"><bpmn:extensionElements>'
+        '<zeebe:script expression="=count + 1" resultVariable="next_count"/>'
+        "</bpmn:extensionElements></bpmn:scriptTask>"
+        + flow("prepare", "e", "f2")
+        + '<bpmn:endEvent id="e"/>'
+    )
+    compiled, errors, _ = _compile({"m.bpmn": doc(body)})
+    assert not errors and compiled is not None
+    model = LoadedModel.from_json("h", compiled.spec_json, compiled.elements)
+    assert Instance.start(model, {"count": 2}).data == {"count": 2, "next_count": 3}
+
+
+def test_a_script_task_without_a_script_is_refused_naming_it() -> None:
+    body = (
+        '<bpmn:startEvent id="s"/>'
+        + flow("s", "empty", "f1")
+        + '<bpmn:scriptTask id="empty"/>'
+        + flow("empty", "e", "f2")
+        + '<bpmn:endEvent id="e"/>'
+    )
+    _, errors, _ = _compile({"m.bpmn": doc(body)})
+    assert any("[empty]" in e and "script task has no script" in e for e in errors), errors
 
 
 def test_data_stores_drawn_as_documentation_are_ignored() -> None:

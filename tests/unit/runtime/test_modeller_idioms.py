@@ -241,10 +241,29 @@ def test_each_parallel_instance_sees_its_camunda_element_variable() -> None:
     assert instance.is_completed()
 
 
-def test_a_sequential_camunda_element_variable_is_refused_with_the_fix() -> None:
-    _, errors, _ = _compile(_multi(True))
-    assert errors and errors[0].element_id == "t"
-    assert "'reviewer'" in errors[0].message and "parallel" in errors[0].fix
+def test_each_sequential_instance_has_its_own_camunda_element_variable_across_restores() -> None:
+    model = _model(_multi(True))
+    instance = Instance.start(model, {"reviewers": ["an", "binh", "chi"]})
+    seen = []
+    while not instance.is_completed():
+        instance = Instance.load(model, instance.dump())
+        [task] = instance.ready_human_tasks()
+        seen.append(instance.task_data(task.id)["reviewer"])
+        instance.complete_human_task(task.id, {"note": f"seen by {seen[-1]}"})
+    assert seen == ["an", "binh", "chi"]
+    assert "reviewer" not in instance.data and instance.data["note"] == "seen by chi"
+
+
+def test_a_sequential_instance_reads_what_the_one_before_it_computed() -> None:
+    body = (
+        START_TO.replace('targetRef="t"', 'targetRef="add"')
+        + '<bpmn:scriptTask id="add"><bpmn:multiInstanceLoopCharacteristics isSequential="true" '
+        'camunda:collection="${numbers}" camunda:elementVariable="n"/>'
+        "<bpmn:script>total = total + n</bpmn:script></bpmn:scriptTask>"
+        + TO_END.replace('sourceRef="t"', 'sourceRef="add"')
+    )
+    instance = Instance.start(_model({"m.bpmn": doc(body)}), {"numbers": [1, 2, 3], "total": 0})
+    assert instance.is_completed() and instance.data == {"numbers": [1, 2, 3], "total": 6}
 
 
 def test_task_inputs_and_outputs_wired_to_data_objects_read_and_write_them() -> None:

@@ -77,7 +77,7 @@ STATIC_ESCAPES = [
         "try:\n    1 / 0\nexcept Exception as e:\n    t = e.__traceback__",
     ),
     ("with_traceback", EXEC, "try:\n    1 / 0\nexcept Exception as e:\n    t = e.with_traceback"),
-    ("print_output", EXEC, "print(amount)"),
+    ("print_in_expression", EVAL, "print(amount)"),
     ("dunder_assignment", EXEC, "__builtins__ = {}"),
     ("match_class_pattern", EXEC, "match amount:\n    case int(real=r):\n        pass"),
     ("exception_groups", EXEC, "try:\n    pass\nexcept* ValueError:\n    pass"),
