@@ -22,7 +22,7 @@ from engine.services.report_clock import net_working_hours, on_time_766
 from engine.services.reports import report_scope
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
-MIGRATION = Path(__file__).parents[2] / "engine/adapters/migrations/versions/0006_reports.py"
+MIGRATION = Path(__file__).parents[2] / "engine/adapters/migrations/versions/0009_report_flags.py"
 
 
 def test_points_are_full_at_the_threshold_and_proportional_below_it():
@@ -48,7 +48,7 @@ def test_the_data_keys_read_only_the_exact_values_documented():
 
 
 def test_the_postgresql_function_is_a_frozen_copy_of_the_data_keys():
-    spec = importlib.util.spec_from_file_location("m0006", MIGRATION)
+    spec = importlib.util.spec_from_file_location("m0009", MIGRATION)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
