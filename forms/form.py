@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from jsonschema import Draft202012Validator
 
 from forms.errors import FieldError
+from forms.fast_check import fast_check
 from forms.prefill import merge_read_only, prefill_data
 from forms.schema_walk import (
     MAX_SCHEMA_DEPTH,
@@ -31,14 +32,17 @@ class Form:
     schema: dict[str, Any]
     ui_schema: dict[str, Any] = field(default_factory=dict)
     _validator: Draft202012Validator = field(init=False, repr=False, compare=False)
+    _fast: Callable[[Any], bool] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Compiled once per form: the catalog keeps forms and validates many submissions.
-        object.__setattr__(self, "_validator", build_validator(self.schema))
+        validator = build_validator(self.schema)
+        object.__setattr__(self, "_validator", validator)
+        object.__setattr__(self, "_fast", fast_check(self.schema, validator.format_checker))
 
     def validate(self, data: Any) -> list[FieldError]:
         """Every problem with the data, one per field, sorted by JSON pointer."""
-        return validate_data(self._validator, data)
+        return validate_data(self._validator, data, self._fast)
 
     def prefill(self, case_data: Mapping[str, Any]) -> dict[str, Any]:
         """The case values for this form's fields (same key paths), with defaults in the gaps."""
