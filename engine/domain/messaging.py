@@ -28,15 +28,18 @@ class OutboxState(enum.StrEnum):
 
     pending: to be tried when ``next_attempt_at`` is reached (new, or retrying after a failure);
     kept: a case message nobody waits for yet, kept until ``expires_at`` or until a catch appears;
-    delivered; expired: kept past its time to live (an incident); dead: failed every attempt (an
-    incident). An incident retry puts the row back to pending. A pending or dead row holds back
-    the later rows of its stream; a kept one does not (it waits for a catch, not for a receiver).
+    delivered; expired: kept past its time to live (an incident); refused: kept, then found to
+    come from a system the receiving procedure does not take it from (an incident, never
+    applied); dead: failed every attempt (an incident). An incident retry puts the row back to
+    pending. A pending or dead row holds back the later rows of its stream; a kept, expired or
+    refused one does not (it waits for a catch, not for a receiver).
     """
 
     PENDING = "pending"
     KEPT = "kept"
     DELIVERED = "delivered"
     EXPIRED = "expired"
+    REFUSED = "refused"
     DEAD = "dead"
 
 

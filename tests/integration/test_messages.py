@@ -251,10 +251,18 @@ def test_only_the_systems_a_procedure_names_may_send_it_messages(ctx: Any, clock
     run_once(ctx)  # the case now waits: the kept message is refused, visibly, never applied
     incidents, _ = list_incidents(ctx, ADMIN, "open", 1, 50)
     refused = [i for i in incidents if i.incident.kind == "sender_refused"]
-    assert len(refused) == 1 and refused[0].message.state == OutboxState.EXPIRED
+    assert len(refused) == 1 and refused[0].message.state == OutboxState.REFUSED
     assert "does not take message 'insurance_issued' from system 'other-gateway'" in (
         refused[0].incident.error
     )
+    assert not [e for e in events(ctx, code) if e.type == "message_received"]
+    # Retried while the procedure still does not name the sender: refused again, visibly.
+    retry_incident(ctx, ADMIN, refused[0].incident.id)
+    run_once(ctx)
+    incidents, _ = list_incidents(ctx, ADMIN, "open", 1, 50)
+    again = [i for i in incidents if i.incident.kind == "sender_refused"]
+    assert len(again) == 1 and again[0].incident.id != refused[0].incident.id
+    assert again[0].message.state == OutboxState.REFUSED
     assert not [e for e in events(ctx, code) if e.type == "message_received"]
 
     # Sent while the case waits: refused at once, nothing stored.

@@ -44,6 +44,11 @@ def get_incident(ctx: Context, actor: Actor, incident_id: int) -> IncidentView:
         return IncidentView(incident, uow.outbox.get(incident.outbox_id))
 
 
+# A dead letter, an expired message, and a refused one (once the receiving case's model version
+# names its sender in external_senders; before that it is refused again) can go back in line.
+_RETRYABLE = (OutboxState.DEAD, OutboxState.EXPIRED, OutboxState.REFUSED)
+
+
 def retry_incident(ctx: Context, actor: Actor, incident_id: int) -> IncidentView:
     """Put the incident's message back in line: due now, attempts from zero, a fresh time to
     live for a message that expired. The worker delivers it in its stream's order."""
@@ -56,9 +61,9 @@ def retry_incident(ctx: Context, actor: Actor, incident_id: int) -> IncidentView
         if incident.state != IncidentState.OPEN:
             raise ConflictError(f"incident {incident_id} is {incident.state.value}, not open")
         message = uow.outbox.get(incident.outbox_id, lock=True)
-        if message is None or message.state not in (OutboxState.DEAD, OutboxState.EXPIRED):
+        if message is None or message.state not in _RETRYABLE:
             raise ConflictError(f"the message of incident {incident_id} is no longer failed")
-        if message.state == OutboxState.EXPIRED:
+        if message.state != OutboxState.DEAD:  # it waited for a case: it may wait again
             message.expires_at = now + ctx.messaging.message_ttl
         message.state, message.attempts = OutboxState.PENDING, 0
         message.next_attempt_at, message.last_error = now, None

@@ -113,12 +113,12 @@ def dispatch(
     except SenderRefused as exc:
         if refusable:  # an inbound request: 403 to the sender, nothing stored
             raise
-        # Kept earlier, refused now: an incident, never applied, and (as an expired message)
-        # not holding back the dossier's later messages.
-        row.state = OutboxState.EXPIRED
+        # Kept earlier, refused now: an incident, never applied, and not holding back the
+        # dossier's later messages.
+        row.state = OutboxState.REFUSED
         open_incident(uow, row, "sender_refused", str(exc), now)
         uow.outbox.update(row)
-        return Outcome(OutboxState.EXPIRED)
+        return Outcome(OutboxState.REFUSED)
     if outcome is not None:
         row.state, row.delivered_at, row.result = outcome.state, now, outcome.result()
         row.last_error = None
