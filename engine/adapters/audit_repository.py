@@ -79,11 +79,11 @@ _EVENT_COLUMNS = (
 )
 
 
-
 def _within(units: Iterable[str]) -> Any:
     """Cases a unit handles, and those its counter received for another unit (phi địa giới)."""
     ordered = sorted(units)
     return or_(CaseRow.unit.in_(ordered), CaseRow.receiving_unit.in_(ordered))
+
 
 class AuditRepository:
     """Reads and appends of the audit tables; the only code that may get past append-only."""

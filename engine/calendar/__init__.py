@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.calendar.live import Calendar, LiveCalendar, OverrideSource, pinned
-from engine.calendar.office_hours import VN_TZ, OfficeHours, office_hours_from_dict
+from engine.calendar.live import Calendar, LiveCalendar, OverrideSource, pinned, with_hours
+from engine.calendar.office_hours import (
+    VN_TZ,
+    OfficeHours,
+    office_hours_from_dict,
+    office_hours_to_dict,
+)
 from engine.calendar.overrides import CalendarOverride, known_overrides, parse_overrides
 from engine.calendar.time_limit import InvalidTimeLimitError, TimeLimit, parse_limit
 from engine.calendar.versions import (
@@ -38,9 +43,11 @@ __all__ = [
     "in_force",
     "known_overrides",
     "office_hours_from_dict",
+    "office_hours_to_dict",
     "parse_limit",
     "parse_overrides",
     "pinned",
+    "with_hours",
 ]
 
 

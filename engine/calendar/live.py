@@ -117,6 +117,12 @@ class LiveCalendar:
                 self._lock.release()
         return self._calendar()
 
+    def with_hours(self, hours: OfficeHours) -> LiveCalendar:
+        """The same override source counted with other office hours."""
+        return LiveCalendar(
+            self._source, hours, check_every=self._check_every, monotonic=self._monotonic
+        )
+
     def invalidate(self) -> None:
         """Check the table's version on the next use (call after changing the table)."""
         self._next_check = float("-inf")
@@ -180,6 +186,13 @@ class LiveCalendar:
     def due(self, received: datetime, limit: TimeLimit | str) -> datetime:
         """See WorkingCalendar.due."""
         return self.current().due(received, limit)
+
+
+def with_hours(calendar: Calendar, hours: OfficeHours) -> Calendar:
+    """The calendar with other office hours: same public holidays and overrides."""
+    if isinstance(calendar, (LiveCalendar, WorkingCalendar)):
+        return calendar.with_hours(hours)
+    raise TypeError(f"cannot change the office hours of a {type(calendar).__name__}")
 
 
 def pinned(calendar: Calendar) -> Calendar:

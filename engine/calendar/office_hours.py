@@ -94,3 +94,15 @@ def office_hours_from_dict(raw: dict[str, object], where: str = "office hours") 
         )
     except (TypeError, ValueError) as exc:
         raise ValueError(f"{where}: {exc}") from exc
+
+
+def office_hours_to_dict(hours: OfficeHours) -> dict[str, Any]:
+    """The JSON form of office hours (what office_hours_from_dict reads), as a case records
+    the hours it counts with."""
+    return {
+        "periods": [
+            [start.isoformat("minutes"), end.isoformat("minutes")] for start, end in hours.periods
+        ],
+        "weekdays": sorted(hours.weekdays),
+        "cutoff": hours.cutoff.isoformat("minutes") if hours.cutoff is not None else None,
+    }

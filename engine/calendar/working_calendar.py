@@ -62,6 +62,10 @@ class WorkingCalendar:
             self._overrides[override.day] = override
         self._public = PublicHolidays() if use_public_holidays else None
 
+    def with_hours(self, hours: OfficeHours) -> WorkingCalendar:
+        """The same days (overrides, public holidays) counted with other office hours."""
+        return WorkingCalendar(hours, self._overrides.values(), self._public is not None)
+
     # -- days ---------------------------------------------------------------------------
 
     def is_working_day(self, d: date) -> bool:

@@ -48,6 +48,7 @@ Problem = Callable[..., ModelProblem]
 # str.isdigit but no code).
 PORTAL_CODES = frozenset(str(code) for code in range(1, 11))
 
+
 def _q(tag: str) -> str:
     return f"{{{BPMN}}}{tag}"
 

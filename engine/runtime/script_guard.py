@@ -155,7 +155,9 @@ def _sized_str_method(text: str | bytes, name: str) -> Callable[..., Any]:
             return method(parts)
         if name == "replace" and len(args) >= 2:
             old, new = args[0], args[1]
-            growth = (cast(Any, text).count(old) if old else len(text) + 1) * max(len(new) - len(old), 0)
+            growth = (cast(Any, text).count(old) if old else len(text) + 1) * max(
+                len(new) - len(old), 0
+            )
             if len(text) + growth > MAX_SIZE:
                 raise ScriptLimitError(f"replace would build more than {MAX_SIZE} characters")
         if name in ("ljust", "rjust", "center", "zfill") and args and isinstance(args[0], int):

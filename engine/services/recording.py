@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from engine.calendar import Calendar, parse_limit
+from engine.calendar import Calendar, office_hours_to_dict, parse_limit
 from engine.domain.history import GENESIS, seal
 from engine.domain.model import Actor, Case, CaseEvent, CaseStatus, HumanTask, TaskState
 from engine.runtime.instance import ElementCompleted, Instance, ReadyTask
@@ -18,6 +18,7 @@ from engine.services.messaging import outbound, portal
 from engine.services.slips import build_slip
 
 CALENDAR_VERSION = "calendar_version"
+OFFICE_HOURS = "office_hours"
 FINISHING = {CaseStatus.DONE, CaseStatus.RETURNED, CaseStatus.REJECTED, CaseStatus.STOPPED}
 
 
@@ -215,23 +216,37 @@ class CaseRecorder:
             self.event("case_completed", {"status": int(self.case.status)})
 
     def calendar_at_receipt(self) -> dict[str, Any]:
-        """For the receipt event: the calendar version the case starts counting with (replay
-        counts with the same one), remembered on the case."""
+        """For the receipt event: the calendar version and the office hours the case starts
+        counting with (replay counts with the same ones), remembered on the case."""
+        receipt: dict[str, Any] = {OFFICE_HOURS: self._office_hours()}
+        self.case.legal_clock[OFFICE_HOURS] = receipt[OFFICE_HOURS]
         version = self.ctx.calendar_version()
-        if version is None:
-            return {}
-        self.case.legal_clock[CALENDAR_VERSION] = version
-        return {CALENDAR_VERSION: version}
+        if version is not None:
+            self.case.legal_clock[CALENDAR_VERSION] = receipt[CALENDAR_VERSION] = version
+        return receipt
+
+    def _office_hours(self) -> dict[str, Any]:
+        """The office hours of the units that count the case's time: its own, and the counter
+        that received it for them (phi địa giới)."""
+        units = sorted({self.case.unit, self.case.receiving_unit} - {""})
+        return {unit: office_hours_to_dict(self.ctx.calendar_for(unit).hours) for unit in units}
 
     def note_calendar(self) -> None:
-        """Record it when this command counted with another calendar version than the case's
-        last one (an admin changed the override table meanwhile): replay pins it there."""
+        """Record it when this command counted with another calendar version or other office
+        hours than the case's last ones (an admin changed the override table, an operator
+        the MOTCUA_OFFICE_HOURS file, meanwhile): replay pins them there."""
         known = self.case.legal_clock.get(CALENDAR_VERSION)
         version = self.ctx.calendar_version()
-        if known is None or version is None or version == known:
-            return
-        self.case.legal_clock[CALENDAR_VERSION] = version
-        self.event("calendar_in_force", {"version": version, "previous": known})
+        if known is not None and version is not None and version != known:
+            self.case.legal_clock[CALENDAR_VERSION] = version
+            self.event("calendar_in_force", {"version": version, "previous": known})
+        known_hours = self.case.legal_clock.get(OFFICE_HOURS)
+        if known_hours is None:
+            return  # received before office hours were recorded: replay counts with today's
+        hours = self._office_hours()
+        if hours != known_hours:
+            self.case.legal_clock[OFFICE_HOURS] = hours
+            self.event("office_hours_in_force", {"hours": hours, "previous": known_hours})
 
     def schedule(self, timer_due: datetime | None) -> None:
         """Wake the worker at the next timer or legal-clock milestone, whichever comes first."""

@@ -21,14 +21,21 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from engine.calendar import Calendar, HistoricOverrides, LiveCalendar, OverrideVersion
+from engine.calendar import (
+    Calendar,
+    HistoricOverrides,
+    LiveCalendar,
+    OverrideVersion,
+    office_hours_from_dict,
+    with_hours,
+)
 from engine.domain.clock import FakeClock
 from engine.domain.errors import ConflictError, EngineError, NotFoundError
 from engine.domain.model import Actor, Case, CaseEvent, HumanTask, ModelVersion
 from engine.services.assignment import assign_task
 from engine.services.cases import start_case
 from engine.services.context import Context
-from engine.services.recording import CALENDAR_VERSION
+from engine.services.recording import CALENDAR_VERSION, OFFICE_HOURS
 from engine.services.replay_compare import (
     CaseState,
     Divergence,
@@ -166,6 +173,8 @@ class ReplayRun:
         receipt = recorded.events[0].payload if recorded.events else {}
         if CALENDAR_VERSION in receipt:  # cases received before versions were recorded: today's
             self.pin_calendar(int(receipt[CALENDAR_VERSION]))
+        if OFFICE_HOURS in receipt:  # likewise
+            self.pin_office_hours(receipt[OFFICE_HOURS])
         self.task_ids: dict[str, str] = {}  # recorded task id -> replayed task id
         self.task_info: dict[str, tuple[str, tuple[str, ...]]] = {}  # replayed id -> unit, groups
 
@@ -185,6 +194,15 @@ class ReplayRun:
             calendar=at_version(self.ctx.calendar),
             unit_calendars={u: at_version(c) for u, c in self.ctx.unit_calendars.items()},
         )
+
+    def pin_office_hours(self, hours: dict[str, Any]) -> None:
+        """Count each recorded unit's time with the office hours the recorded commands used
+        (an operator may have changed MOTCUA_OFFICE_HOURS since)."""
+        calendars = dict(self.ctx.unit_calendars)
+        for unit, raw in hours.items():
+            recorded = office_hours_from_dict(raw, f"recorded office hours of {unit}")
+            calendars[unit] = with_hours(self.ctx.calendar_for(unit), recorded)
+        self.ctx = replace(self.ctx, unit_calendars=calendars)
 
     def close(self) -> None:
         """Drop the scratch database."""
@@ -230,6 +248,8 @@ class ReplayRun:
         for event in group:  # the command counted with another calendar than the one before
             if event.type == "calendar_in_force":
                 self.pin_calendar(int(event.payload["version"]))
+            elif event.type == "office_hours_in_force":
+                self.pin_office_hours(event.payload["hours"])
         try:
             replayer(self, head)
         except Exception as exc:  # any failure is the finding, not a crash of the replay

@@ -105,9 +105,7 @@ def dispatch(
             if version is not None:
                 _check_sender(ctx.catalog.get(uow, version.id).meta, arrival)
                 unit = target_unit(uow, arrival)
-                case = start_from_message(
-                    ctx, uow, version.procedure_id, unit, arrival, now, actor
-                )
+                case = start_from_message(ctx, uow, version.procedure_id, unit, arrival, now, actor)
                 tasks = len(uow.tasks.open_for_case(case.id))  # all new: the case just started
                 outcome = Outcome(OutboxState.DELIVERED, case.code, None, True, case.unit, 1, tasks)
     except SenderRefused as exc:
