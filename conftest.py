@@ -114,6 +114,9 @@ def settings(database_url: str):  # type: ignore[no-untyped-def]
         # Far above what any test sends, so that no test trips it by accident; the limiter
         # still runs on every request (tests/e2e/test_rate_limits.py sets a tiny one).
         rate_limit="100000 per minute",
+        # The worker's daily digest is its own subject (tests/integration/test_digest_schedule.py);
+        # elsewhere a worker round does only the work a test gives it.
+        digest_at="off",
     )
 
 
@@ -149,9 +152,7 @@ def token_for(settings, clock):  # type: ignore[no-untyped-def]
     """Make a bearer header for a subject with roles and units."""
     from api.auth import issue_token
 
-    def make(
-        sub: str, roles: list[str], units: list[str], personal_id: str = ""
-    ) -> dict[str, str]:
+    def make(sub: str, roles: list[str], units: list[str], personal_id: str = "") -> dict[str, str]:
         # Tokens expire by the wall clock (PyJWT checks exp against it), not the case clock.
         now = datetime.now(VN)
         token = issue_token(settings, sub, roles, units, now=now, personal_id=personal_id)

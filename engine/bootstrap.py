@@ -44,6 +44,7 @@ def build_context(
     )
     ctx.read_uow = reader
     ctx.sla_warn_share = settings.sla_warn_share
+    ctx.digest_at = settings.digest_time
     if settings.office_hours_file is not None and calendar is None:
         ctx.unit_calendars = {
             unit: live_calendar(reader, hours)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -45,6 +46,21 @@ class Settings:
     proxy_hops: int = 0
     # JSON file: the unit directory (province of each unit, province-wide receiving counters).
     units_file: Path | None = None
+    # When (HH:MM, Vietnam time) the worker records the daily audit digest; "off": it does not.
+    digest_at: str = "23:30"
+
+    @property
+    def digest_time(self) -> time | None:
+        """MOTCUA_DIGEST_AT as a time of day; None when switched off."""
+        text = self.digest_at.strip().lower()
+        if text in ("", "off", "none"):
+            return None
+        try:
+            return time.fromisoformat(text)
+        except ValueError:
+            raise RuntimeError(
+                f"MOTCUA_DIGEST_AT must be a time of day such as 23:30, or off (got {text!r})"
+            ) from None
 
     @property
     def hs256_enabled(self) -> bool:
@@ -89,11 +105,13 @@ class Settings:
             "rate_limit_storage": env.get("MOTCUA_RATE_LIMIT_STORAGE") or "memory://",
             "proxy_hops": int(env.get("MOTCUA_PROXY_HOPS", "0")),
             "units_file": _path(env.get("MOTCUA_UNITS_FILE")),
+            "digest_at": env.get("MOTCUA_DIGEST_AT", "23:30"),
         }
         values.update(overrides)
         settings = cls(**values)  # type: ignore[arg-type]
         if settings.production:
             _check_production(settings)
+        settings.digest_time  # noqa: B018 (refuses a malformed MOTCUA_DIGEST_AT at start)
         if settings.proxy_hops < 0:
             raise RuntimeError("MOTCUA_PROXY_HOPS must be 0 or more")
         if not Decimal(0) < settings.sla_warn_share < Decimal(1):

@@ -1,5 +1,5 @@
 """Background worker: runs cases whose timers or legal-clock milestones are due, routes messages,
-escalates handoffs nobody took up in time.
+escalates handoffs nobody took up in time, records the daily audit digest (MOTCUA_DIGEST_AT).
 
 Several workers may run against PostgreSQL at once (they claim work with SKIP LOCKED); on SQLite
 run one. The loop sleeps only when a round found nothing to do, and never longer than
@@ -13,6 +13,7 @@ import signal
 import time
 from types import FrameType
 
+from engine.services.audit import record_due_digest
 from engine.services.context import Context
 from engine.services.messaging.rounds import run_messages
 from engine.services.timers import Round, run_due
@@ -30,7 +31,9 @@ def run_once(ctx: Context, batch: int = 50) -> int:
             break
     # Messages between cases, webhooks and portal records, then the handoffs whose
     # acknowledgement allotment has passed (engine.services.messaging).
-    return processed + run_messages(ctx)
+    processed += run_messages(ctx)
+    record_due_digest(ctx)  # the day's audit digest once its time has passed (no case work)
+    return processed
 
 
 def run_worker(ctx: Context, *, once: bool = False, idle_seconds: float = 1.0) -> None:

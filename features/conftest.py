@@ -102,6 +102,18 @@ def signed_in(world: World, kind: str, user: str, unit: str) -> None:
     world.headers[user] = world.token_for(user, ["officer", ROLE_OF[kind]], [unit])
 
 
+@when(parsers.parse("the worker runs at {hh:d}:{mm:d} on {weekday} {day:d} {month} {year:d}"))
+def worker_runs(
+    ctx: Any, clock: Any, hh: int, mm: int, weekday: str, day: int, month: str, year: int
+) -> None:
+    from engine.worker import run_once
+
+    instant = datetime(year, MONTHS[month], day, hh, mm, tzinfo=VN)
+    assert instant.strftime("%A") == weekday, f"{instant:%d %B %Y} is a {instant:%A}"
+    clock.set(instant)
+    run_once(ctx)
+
+
 @given(parsers.parse("it is {hh:d}:{mm:d} on {weekday} {day:d} {month} {year:d}"))
 def it_is(clock: Any, hh: int, mm: int, weekday: str, day: int, month: str, year: int) -> None:
     instant = datetime(year, MONTHS[month], day, hh, mm, tzinfo=VN)

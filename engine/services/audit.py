@@ -8,10 +8,14 @@ case deleted whole, or a chain cut and its case row rewritten to match, is found
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from datetime import time as dt_time
 from typing import Any
 
+from engine.calendar import VN_TZ
 from engine.domain.audit import (
     AccessEntry,
     CaseHead,
@@ -29,9 +33,11 @@ from engine.domain.errors import NotFoundError, PermissionDeniedError
 from engine.domain.history import GENESIS
 from engine.domain.model import Actor
 from engine.services.access import ADMIN
-from engine.services.context import Context
+from engine.services.context import Context, UnitOfWork
 
 AUDITOR = "auditor"
+WORKER = Actor("system:worker", frozenset({"system"}), frozenset())
+log = logging.getLogger("motcua.audit")
 AUDIT_ROLES = frozenset({AUDITOR, ADMIN, "system"})
 
 
@@ -235,22 +241,56 @@ def record_digest(ctx: Context, actor: Actor, kind: str = "digest") -> Digest:
         raise PermissionDeniedError("recording a digest needs the admin role")
     with ctx.uow() as uow:
         uow.audit.lock_digests()
-        digests = uow.audit.digests()
-        before, _ = _rebuild(digests)
-        current, missing, regressed = next_heads(before, uow.audit.heads())
-        digest = Digest(
-            kind=kind,
-            created_at=ctx.clock.now(),
-            created_by=actor.sub,
-            case_count=len(current),
-            event_count=uow.audit.event_count(),
-            changes={"heads": head_changes(before, current), "removed": {}},
-            note={"missing": missing, "regressed": regressed},
-            prev_digest=digests[-1].digest if digests else GENESIS,
-        )
-        digest.digest = compute_digest(digest.prev_digest, kind, digest.created_at, current, {})
-        uow.audit.add_digest(digest)
+        digest = _append_digest(ctx, uow, actor, kind)
         uow.commit()
+    return digest
+
+
+def _append_digest(ctx: Context, uow: UnitOfWork, actor: Actor, kind: str) -> Digest:
+    digests = uow.audit.digests()
+    before, _ = _rebuild(digests)
+    current, missing, regressed = next_heads(before, uow.audit.heads())
+    digest = Digest(
+        kind=kind,
+        created_at=ctx.clock.now(),
+        created_by=actor.sub,
+        case_count=len(current),
+        event_count=uow.audit.event_count(),
+        changes={"heads": head_changes(before, current), "removed": {}},
+        note={"missing": missing, "regressed": regressed},
+        prev_digest=digests[-1].digest if digests else GENESIS,
+    )
+    digest.digest = compute_digest(digest.prev_digest, kind, digest.created_at, current, {})
+    uow.audit.add_digest(digest)
+    return digest
+
+
+def last_scheduled(now: datetime, at: dt_time) -> datetime:
+    """The latest daily digest instant (`at`, Vietnam time) not after `now`."""
+    local = now.astimezone(VN_TZ)
+    today = datetime.combine(local.date(), at, tzinfo=VN_TZ)
+    return today if today <= local else today - timedelta(days=1)
+
+
+def record_due_digest(ctx: Context) -> Digest | None:
+    """The worker's daily digest (MOTCUA_DIGEST_AT): recorded once the day's instant has passed
+    and no digest was recorded since it; several workers record it once (under the digest
+    lock). None when nothing was due."""
+    if ctx.digest_at is None:
+        return None
+    due = last_scheduled(ctx.clock.now(), ctx.digest_at)
+    with ctx.reader() as uow:  # the common case, cheaply: one was recorded since
+        last = uow.audit.last_digest()
+        if last is not None and last.created_at >= due:
+            return None
+    with ctx.uow() as uow:
+        uow.audit.lock_digests()
+        last = uow.audit.last_digest()
+        if last is not None and last.created_at >= due:
+            return None  # another worker was first
+        digest = _append_digest(ctx, uow, WORKER, "digest")
+        uow.commit()
+    log.info("daily audit digest %s over %d cases", digest.digest, digest.case_count)
     return digest
 
 

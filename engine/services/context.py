@@ -7,6 +7,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from datetime import time
 from decimal import Decimal
 from types import TracebackType
 from typing import Any, Protocol
@@ -138,6 +139,8 @@ class Context:
     unit_calendars: dict[str, Calendar] = field(default_factory=dict)
     # Provinces and province-wide counters (phi địa giới); see MOTCUA_UNITS_FILE.
     units: UnitDirectory = field(default_factory=UnitDirectory)
+    # When (Vietnam time) the worker records the daily audit digest; None: it does not.
+    digest_at: time | None = None
 
     def calendar_version(self) -> int | None:
         """The override-table version the working calendar counts with now; None for a fixed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Any
 
 from pytest_bdd import given, parsers, then, when
@@ -260,6 +261,19 @@ def admin_records_digest(world: World) -> None:
     response = world.client.post("/audit/digests", headers=headers)
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["case_count"] >= 1
+
+
+@given(parsers.parse("the worker records the daily digest at {hh:d}:{mm:d}"))
+def daily_digest_at(ctx: Any, hh: int, mm: int) -> None:
+    ctx.digest_at = time(hh, mm)  # MOTCUA_DIGEST_AT
+
+
+@then(parsers.parse('the auditor "{user}" sees one digest of the day, recorded by "{sub}"'))
+def one_digest(world: World, user: str, sub: str) -> None:
+    response = world.client.get("/audit/digests", headers=world.as_(user))
+    assert response.status_code == 200, response.get_json()
+    [digest] = response.get_json()["items"]
+    assert digest["created_by"] == sub and digest["case_count"] == 1, digest
 
 
 @when("a DBA deletes the case with its history and tasks directly in the database")

@@ -25,3 +25,11 @@ Feature: History cannot be altered without detection
     Given an administrator records a digest of every history
     When a DBA deletes the case with its history and tasks directly in the database
     Then verification by "tt.thu" reports the case as missing
+
+  Scenario: The worker records the day's digest without an administrator
+    Given the worker records the daily digest at 23:30
+    When the worker runs at 23:31 on Tuesday 4 March 2025
+    And the worker runs at 23:45 on Tuesday 4 March 2025
+    Then the auditor "tt.thu" sees one digest of the day, recorded by "system:worker"
+    When a DBA deletes the case with its history and tasks directly in the database
+    Then verification by "tt.thu" reports the case as missing

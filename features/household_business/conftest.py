@@ -14,7 +14,7 @@ from typing import Any
 
 from pytest_bdd import given, parsers, then, when
 
-from features.conftest import MONTHS, ROLE_OF, VN, World, claim
+from features.conftest import ROLE_OF, World, claim
 from features.samples import HB, household_application, task_data
 
 PROCEDURE = "household_business"
@@ -37,6 +37,8 @@ OUTCOME = {
     "a reason and a new date": "apology_reappointment",
 }
 CORRECTED_NAME = "Hộ kinh doanh Phở Phúc Hàng Bạc"
+
+
 @given("the household business procedure is deployed")
 def procedure_deployed(world: World, token_for: Any) -> None:
     headers = token_for("analyst.an", ["analyst"], [])
@@ -96,18 +98,6 @@ def complete_with(world: World, user: str, element_id: str, outcome: str) -> Non
     )
     assert world.last.status_code == 200, world.last.get_json()
     world.completed[element_id] = task_id
-
-
-@when(parsers.parse("the worker runs at {hh:d}:{mm:d} on {weekday} {day:d} {month} {year:d}"))
-def worker_runs(
-    ctx: Any, clock: Any, hh: int, mm: int, weekday: str, day: int, month: str, year: int
-) -> None:
-    from engine.worker import run_once
-
-    instant = datetime(year, MONTHS[month], day, hh, mm, tzinfo=VN)
-    assert instant.strftime("%A") == weekday, f"{instant:%d %B %Y} is a {instant:%A}"
-    clock.set(instant)
-    run_once(ctx)
 
 
 @then(parsers.parse('no task "{element_id}" is open for the case'))

@@ -146,7 +146,11 @@ def forged_fulfilment(world: World, user: str) -> None:
     send(world, user, "financial_obligation_fulfilled", world.case_code or "", {}, "forged-2")
 
 
-@then(parsers.parse('the answer is 403: procedure "{procedure}" does not take "{name}" from "{sender}"'))
+@then(
+    parsers.parse(
+        'the answer is 403: procedure "{procedure}" does not take "{name}" from "{sender}"'
+    )
+)
 def sender_refused(world: World, procedure: str, name: str, sender: str) -> None:
     error = world.last.get_json()["error"]
     assert world.last.status_code == 403, error

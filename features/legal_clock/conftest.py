@@ -7,25 +7,13 @@ from typing import Any
 
 from pytest_bdd import parsers, then, when
 
-from features.conftest import MONTHS, VN, World, claim
+from features.conftest import World, claim
 
 SUPPLEMENT_REQUEST = {
     "verification_result": "needs_supplement",
     "missing_documents": ["Giấy chứng sinh bản chính"],
     "officer_note": "Bản chụp Giấy chứng sinh không rõ số",
 }
-
-
-@when(parsers.parse("the worker runs at {hh:d}:{mm:d} on {weekday} {day:d} {month} {year:d}"))
-def worker_runs(
-    ctx: Any, clock: Any, hh: int, mm: int, weekday: str, day: int, month: str, year: int
-) -> None:
-    from engine.worker import run_once
-
-    instant = datetime(year, MONTHS[month], day, hh, mm, tzinfo=VN)
-    assert instant.strftime("%A") == weekday, f"{instant:%d %B %Y} is a {instant:%A}"
-    clock.set(instant)
-    run_once(ctx)
 
 
 @then(parsers.parse('the case\'s legal clock is "{state}" "{label}"'))

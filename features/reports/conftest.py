@@ -7,12 +7,6 @@ from typing import Any
 from pytest_bdd import parsers, then, when
 
 from features.conftest import MONTHS, World
-from features.legal_clock import conftest as legal_clock
-
-# The worker's rounds, as the legal-clock features define them.
-when(parsers.parse("the worker runs at {hh:d}:{mm:d} on {weekday} {day:d} {month} {year:d}"))(
-    legal_clock.worker_runs
-)
 
 
 @when(parsers.parse('"{user}" asks for the 766 report of {month} {year:d}'))

@@ -37,7 +37,10 @@ def settings(database_url: str, portal: FakeReceiver) -> Any:
     from engine.settings import Settings
 
     return Settings.from_env(
-        database_url=database_url, secret_key=SECRET, portal_url=portal.url + "/dvcqg"
+        database_url=database_url,
+        secret_key=SECRET,
+        portal_url=portal.url + "/dvcqg",
+        digest_at="off",
     )
 
 
