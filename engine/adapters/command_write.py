@@ -28,7 +28,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
-from engine.adapters.repository import CASE_UPDATE
+from engine.adapters.repository import CASE_INSERT_RESERVED, CASE_UPDATE, NEW_CASE
 from engine.adapters.rows import CaseEventRow, CaseRow, TaskRow, table_of
 from engine.domain.errors import ConflictError
 
@@ -68,9 +68,10 @@ def _rows_from_json(table: Table, param: str, gate: Any | None) -> tuple[list[st
     return names, rows
 
 
-def _statement(case_update: Any | None) -> Select[Any]:
-    """The one statement; with `case_update`, its row count is the case rows updated."""
-    saved = case_update.returning(_CASE.c.id).cte("saved_case") if case_update is not None else None
+def _statement(case_write: Any | None) -> Select[Any]:
+    """The one statement; with `case_write` (the case's UPDATE or first INSERT), its row count
+    is the case rows written."""
+    saved = case_write.returning(_CASE.c.id).cte("saved_case") if case_write is not None else None
     task_columns, task_rows = _rows_from_json(_TASK, "tasks", saved)
     upsert = pg_insert(_TASK).from_select(task_columns, task_rows)
     tasks = upsert.on_conflict_do_update(
@@ -85,6 +86,7 @@ def _statement(case_update: Any | None) -> Select[Any]:
 
 
 _WITH_CASE = _statement(CASE_UPDATE)
+_WITH_NEW_CASE = _statement(CASE_INSERT_RESERVED)
 _WITHOUT_CASE = _statement(None)
 
 
@@ -103,7 +105,8 @@ def write_command(
         session.execute(_WITHOUT_CASE, rows)
         return
     code = case.pop("_code")
-    updated = session.execute(_WITH_CASE, {**case, **rows}).scalar_one()
+    statement = _WITH_NEW_CASE if case.pop(NEW_CASE, False) else _WITH_CASE
+    updated = session.execute(statement, {**case, **rows}).scalar_one()
     if updated != 1:
         raise ConflictError(f"case {code} was changed by someone else; reload and retry")
 

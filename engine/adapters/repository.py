@@ -227,7 +227,33 @@ _NEW_CASE_FIELDS = (
     "received_at",
     "created_by",
 )
+_INSERT_COLUMNS = (
+    *_NEW_CASE_FIELDS,
+    "status",
+    "channel",
+    "serializer_version",
+    "row_version",
+    "receiving_unit",
+    "applicant_id",
+)
 _CASE_INSERT = insert(_CASE_TABLE).returning(_CASE_TABLE.c.id)
+# A new case whose id was reserved (PostgreSQL): written with the command's other writes.
+CASE_INSERT_RESERVED = insert(_CASE_TABLE).values(
+    {name: bindparam(name) for name in ("id", *_INSERT_COLUMNS)}
+)
+_SEQUENCE = table_of(DossierSequenceRow)
+# The day's next dossier number and an id for the case, in one round trip.
+_NUMBER_AND_ID = select(
+    pg_insert(_SEQUENCE)
+    .values(unit=bindparam("unit"), day=bindparam("day"), last=1)
+    .on_conflict_do_update(
+        index_elements=[_SEQUENCE.c.unit, _SEQUENCE.c.day], set_={"last": _SEQUENCE.c.last + 1}
+    )
+    .returning(_SEQUENCE.c.last)
+    .cte("number")
+    .c.last,
+    func.nextval(func.pg_get_serial_sequence('"case"', "id")),
+)
 _CASE_BY_ID = select(_CASE_TABLE).where(_CASE_TABLE.c.id == bindparam("id"))
 _CASE_BY_ID_LOCKED = _CASE_BY_ID.with_for_update()
 _CASE_BY_CODE = select(_CASE_TABLE).where(_CASE_TABLE.c.code == bindparam("code"))
@@ -241,20 +267,27 @@ class CaseRepository:
         self.session = session
         self.tasks = tasks
         self.pending: dict[str, Any] | None = None  # the saved case, not yet written
+        self._reserved: dict[str, int] = {}  # dossier code -> the id reserved for its case
 
     def add(self, case: Case) -> Case:
-        """Insert a new case; sets its id."""
-        values = {name: getattr(case, name) for name in _NEW_CASE_FIELDS}
-        values.update(
-            status=int(case.status),
-            channel=int(case.channel),
-            serializer_version=SERIALIZER_VERSION,
-            row_version=1,
-            receiving_unit=case.receiving_unit or None,
-            applicant_id=case.applicant_id[:64] or None,
-        )
-        case.id = self.session.execute(_CASE_INSERT, values).scalar_one()
+        """Insert a new case; sets its id. A case whose id next_code reserved (PostgreSQL) is
+        queued instead, like a saved one: its first write then goes with the command's task
+        rows and history (one INSERT of the finished row, not an INSERT and an UPDATE)."""
+        values = _insert_values(case, row_version=1)
+        reserved = self._reserved.pop(case.code, None)
         case.row_version = 1
+        if reserved is None:
+            case.id = self.session.execute(_CASE_INSERT, values).scalar_one()
+            return case
+        self.flush()
+        case.id = reserved
+        self.pending = {
+            **values,
+            "id": reserved,
+            "_id": reserved,
+            "_code": case.code,
+            NEW_CASE: True,
+        }
         return case
 
     def get_by_code(self, code: str, *, lock: bool = False) -> Case | None:
@@ -278,6 +311,16 @@ class CaseRepository:
         """Queue the changed case; it is written, with a check that nobody else changed it
         since it was loaded (else ConflictError), before the transaction's next statement
         or at commit, where PostgreSQL sends it together with the task rows and history."""
+        if (
+            self.pending is not None
+            and self.pending["_id"] == case.id
+            and self.pending.get(NEW_CASE)
+        ):
+            # Not written yet: the insert takes the case as it stands now.
+            values = _insert_values(case, row_version=case.row_version + 1)
+            self.pending = {**self.pending, **values}
+            case.row_version += 1
+            return
         values = {name: getattr(case, name) for name in _CASE_FIELDS}
         values["status"] = int(case.status)
         seen = case.row_version
@@ -302,11 +345,14 @@ class CaseRepository:
         return values
 
     def flush(self) -> None:
-        """Write the queued case update now."""
+        """Write the queued case now."""
         values = self.take()
         if values is None:
             return
         code = values.pop("_code")
+        if values.pop(NEW_CASE, False):
+            self.session.execute(CASE_INSERT_RESERVED, values)
+            return
         result = self.session.execute(CASE_UPDATE, values)
         if rowcount(result) != 1:
             raise ConflictError(f"case {code} was changed by someone else; reload and retry")
@@ -372,24 +418,47 @@ class CaseRepository:
         return list(rows)
 
     def next_code(self, unit: str, day: datetime) -> str:
-        """The next dossier code of the unit for that day: {unit}-{YYMMDD}-{seq:04d}."""
+        """The next dossier code of the unit for that day: {unit}-{YYMMDD}-{seq:04d}.
+
+        One upsert: the day's first dossier creates the counter, the others bump it under the
+        row lock; two transactions at once never collide nor share a number. PostgreSQL also
+        reserves the new case's id in the same round trip (see add)."""
         stamp = day.strftime("%y%m%d")
-        # One upsert: the day's first dossier creates the counter, the others bump it under
-        # the row lock; two transactions at once never collide nor share a number.
-        upsert = _UPSERT.get(self.session.get_bind().dialect.name)
-        if upsert is None:
+        dialect = self.session.get_bind().dialect.name
+        if dialect == "postgresql":
+            last, reserved = self.session.execute(
+                _NUMBER_AND_ID, {"unit": unit, "day": stamp}
+            ).one()
+            code = f"{unit}-{stamp}-{last:04d}"
+            self._reserved[code] = reserved
+            return code
+        if dialect != "sqlite":
             raise NotImplementedError("dossier codes need PostgreSQL or SQLite")
-        table = table_of(DossierSequenceRow)
         stmt = (
-            upsert(table)
+            sqlite_insert(_SEQUENCE)
             .values(unit=unit, day=stamp, last=1)
             .on_conflict_do_update(
-                index_elements=[table.c.unit, table.c.day], set_={"last": table.c.last + 1}
+                index_elements=[_SEQUENCE.c.unit, _SEQUENCE.c.day],
+                set_={"last": _SEQUENCE.c.last + 1},
             )
-            .returning(table.c.last)
+            .returning(_SEQUENCE.c.last)
         )
         last = self.session.execute(stmt).scalar_one()
         return f"{unit}-{stamp}-{last:04d}"
 
 
-_UPSERT: dict[str, Any] = {"postgresql": pg_insert, "sqlite": sqlite_insert}
+def _insert_values(case: Case, row_version: int) -> dict[str, Any]:
+    """The columns of a new case's row."""
+    values = {name: getattr(case, name) for name in _NEW_CASE_FIELDS}
+    values.update(
+        status=int(case.status),
+        channel=int(case.channel),
+        serializer_version=SERIALIZER_VERSION,
+        row_version=row_version,
+        receiving_unit=case.receiving_unit or None,
+        applicant_id=case.applicant_id[:64] or None,
+    )
+    return values
+
+
+NEW_CASE = "_new"  # marks a queued case that is not in the database yet

@@ -131,6 +131,29 @@ def test_a_task_completion_is_one_lock_and_one_write_on_postgresql(ctx: Any) -> 
         assert sent.count("SELECT") == 1 and "WITH" not in sent
 
 
+def test_a_case_start_writes_the_new_case_once_on_postgresql(ctx: Any) -> None:
+    """The version, then the dossier number with the case's id, then the finished case with
+    its task rows and history in one statement: no INSERT of a half-made case to UPDATE."""
+    _start(ctx)  # the process's first start loads the model and the calendar once
+    sent: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        sent.append(" ".join(statement.split()[:4]).upper())
+
+    event.listen(ctx.db_engine, "before_cursor_execute", count)
+    try:
+        view = cases.start_case(ctx, OFFICER, "birth_registration", 1, UNIT, application())
+    finally:
+        event.remove(ctx.db_engine, "before_cursor_execute", count)
+    if ctx.db_engine.dialect.name == "postgresql":
+        assert [s.split()[0] for s in sent] == ["SELECT", "WITH", "WITH"], sent
+        assert "UPDATE" not in " ".join(sent)
+    stored = cases.get_case(ctx, OFFICER, view.case.code)
+    assert stored.case.id == view.case.id and stored.case.row_version == view.case.row_version
+    assert [t.element_id for t in stored.open_tasks] == ["counter_check"]
+    assert _types(ctx, view.case.code)[0] == "case_received"
+
+
 def _types(ctx: Any, code: str) -> list[str]:
     _, events = cases.case_history(ctx, OFFICER, code)
     return [e.type for e in events]
