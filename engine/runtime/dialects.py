@@ -19,10 +19,12 @@ from engine.domain.errors import ModelProblem
 from engine.runtime import idioms
 from engine.runtime.connectors import ConnectorRegistry, binding_key, result_variable
 from engine.runtime.cron import CronError, looks_like_cron, to_croniter
+from engine.runtime.dialect_tools import Reporter, spiff_child, translate, vendor
 from engine.runtime.dmn import MOTCUA
 from engine.runtime.idioms import REPORTED, local, q
-from engine.runtime.juel import UntranslatableError, is_foreign, to_python
-from engine.runtime.properties import CAMUNDA, FLOWABLE, SPIFF, VENDORS, ZEEBE
+from engine.runtime.io_mappings import io_mappings
+from engine.runtime.juel import is_foreign
+from engine.runtime.properties import CAMUNDA, FLOWABLE, SPIFF, ZEEBE
 from engine.runtime.scripting import normalize_timer_expression
 
 _PYTHON_LANGUAGES = {"", "python", "text/x-python", "http://www.python.org/"}
@@ -30,79 +32,7 @@ _EXPRESSION_TAGS = ("conditionExpression", "completionCondition", "loopCardinali
 _SERVICE_LIKE = ("serviceTask", "sendTask", "businessRuleTask")
 
 
-class _Reporter:
-    def __init__(self, file: str, root: etree._Element | None = None) -> None:
-        self.file = file
-        self.problems: list[ModelProblem] = []
-        called = (
-            {c.get("calledElement") for c in root.iter(q("callActivity"))}
-            if root is not None
-            else set()
-        )
-        # Processes that never run: not executable (Camunda ignores them) and called by nothing.
-        self.idle = {
-            p
-            for p in (root.iter(q("process")) if root is not None else [])
-            if p.get("isExecutable", "true").strip().lower() == "false"
-            and p.get("id") not in called
-        }
-
-    def __call__(self, el: etree._Element, message: str, fix: str, severity: str = "error") -> None:
-        owner = el
-        while owner is not None and not owner.get("id"):
-            owner = owner.getparent()
-        process = next((a for a in el.iterancestors(q("process"))), None)
-        if severity == "error" and process is not None and process in self.idle:
-            severity = "warning"
-            message = f"{message} (ignored: process '{process.get('id')}' is not executable)"
-        self.problems.append(
-            ModelProblem(
-                message,
-                file=self.file,
-                line=el.sourceline,
-                element_id=(owner.get("id", "") if owner is not None else ""),
-                fix=fix,
-                severity=severity,
-            )
-        )
-
-
-def _vendor(el: etree._Element, name: str) -> str:
-    for ns in VENDORS:
-        value = el.get(f"{{{ns}}}{name}")
-        if value is not None:
-            return value.strip()
-    return ""
-
-
-def _extensions(el: etree._Element) -> etree._Element:
-    ext = el.find(q("extensionElements"))
-    if ext is None:
-        ext = etree.Element(q("extensionElements"))
-        el.insert(len([c for c in el if local(c) == "documentation"]), ext)
-    return ext
-
-
-def _spiff(el: etree._Element, name: str, text: str | None = None) -> etree._Element:
-    child = etree.SubElement(_extensions(el), f"{{{SPIFF}}}{name}")
-    if text is not None:
-        child.text = text
-    return child
-
-
-def _translate(text: str, el: etree._Element, what: str, report: _Reporter) -> str | None:
-    try:
-        return to_python(text)
-    except UntranslatableError as exc:
-        report(
-            el,
-            f"{what} '{text.strip()}' cannot be evaluated: {exc}",
-            "Write a simple comparison over case data, e.g. ${amount > 1000}.",
-        )
-        return None
-
-
-def _expressions(root: etree._Element, report: _Reporter) -> None:
+def _expressions(root: etree._Element, report: Reporter) -> None:
     for el in root.iter(*(q(t) for t in _EXPRESSION_TAGS)):
         language = (el.get("language") or "").lower()
         if (
@@ -120,14 +50,14 @@ def _expressions(root: etree._Element, report: _Reporter) -> None:
         if "feel" in language and text.strip() and not is_foreign(text):
             text = "=" + text.strip()
         if is_foreign(text):
-            python = _translate(text, el, "expression", report)
+            python = translate(text, el, "expression", report)
             if python is not None:
                 el.text = python
             else:
                 el.set(REPORTED, "true")
 
 
-def _timers(root: etree._Element, report: _Reporter) -> None:
+def _timers(root: etree._Element, report: Reporter) -> None:
     for definition in root.iter(q("timerEventDefinition")):
         if not any(local(c) in {"timeDate", "timeDuration", "timeCycle"} for c in definition):
             report(
@@ -141,7 +71,7 @@ def _timers(root: etree._Element, report: _Reporter) -> None:
             report(el, "timer has no value", "Enter a date, a duration (P3D) or a cycle (R3/PT1H).")
             continue
         if is_foreign(text):
-            python = _translate(text, el, "timer", report)
+            python = translate(text, el, "timer", report)
             if python is None:
                 el.set(REPORTED, "true")
                 continue
@@ -201,12 +131,12 @@ def _timedelta_duration(text: str) -> str | None:
     return f"P{delta.days}DT{clock}S" if delta.days else f"PT{clock}S"
 
 
-def _services(root: etree._Element, connectors: ConnectorRegistry, report: _Reporter) -> None:
+def _services(root: etree._Element, connectors: ConnectorRegistry, report: Reporter) -> None:
     for el in list(root.iter(*(q(t) for t in _SERVICE_LIKE))):
         kind = local(el)
         key = binding_key(el)
         if kind == "businessRuleTask" and (
-            _vendor(el, "decisionRef") or el.find(f".//{{{SPIFF}}}calledDecisionId") is not None
+            vendor(el, "decisionRef") or el.find(f".//{{{SPIFF}}}calledDecisionId") is not None
         ):
             continue
         if kind == "sendTask" and (el.get("messageRef") or not key):
@@ -234,7 +164,7 @@ def _services(root: etree._Element, connectors: ConnectorRegistry, report: _Repo
             continue
         existing = el.find(f"{q('extensionElements')}/{{{SPIFF}}}serviceTaskOperator")
         if existing is None:
-            operator = _spiff(el, "serviceTaskOperator")
+            operator = spiff_child(el, "serviceTaskOperator")
             operator.set("id", key)
             etree.SubElement(operator, f"{{{SPIFF}}}parameters")
             if result_variable(el):
@@ -243,9 +173,9 @@ def _services(root: etree._Element, connectors: ConnectorRegistry, report: _Repo
             el.tag = q("serviceTask")
 
 
-def _business_rules(root: etree._Element, report: _Reporter) -> None:
+def _business_rules(root: etree._Element, report: Reporter) -> None:
     for el in root.iter(q("businessRuleTask")):
-        ref = _vendor(el, "decisionRef")
+        ref = vendor(el, "decisionRef")
         if ref and el.find(f".//{{{SPIFF}}}calledDecisionId") is None:
             if is_foreign(ref):
                 report(
@@ -254,13 +184,13 @@ def _business_rules(root: etree._Element, report: _Reporter) -> None:
                     "Name the decision id literally.",
                 )
                 continue
-            _spiff(el, "calledDecisionId", ref)
-            el.set(f"{{{MOTCUA}}}decisionResult", _vendor(el, "mapDecisionResult") or "resultList")
-            if _vendor(el, "resultVariable"):
-                el.set(f"{{{MOTCUA}}}resultVariable", _vendor(el, "resultVariable"))
+            spiff_child(el, "calledDecisionId", ref)
+            el.set(f"{{{MOTCUA}}}decisionResult", vendor(el, "mapDecisionResult") or "resultList")
+            if vendor(el, "resultVariable"):
+                el.set(f"{{{MOTCUA}}}resultVariable", vendor(el, "resultVariable"))
 
 
-def _zeebe_script(el: etree._Element, report: _Reporter) -> None:
+def _zeebe_script(el: etree._Element, report: Reporter) -> None:
     """Zeebe's `<zeebe:script expression="=..." resultVariable="x"/>` as the script `x = ...`."""
     script = el.find(f"{q('extensionElements')}/{{{ZEEBE}}}script")
     if script is None or (el.findtext(q("script")) or "").strip():
@@ -276,14 +206,14 @@ def _zeebe_script(el: etree._Element, report: _Reporter) -> None:
         el.set(REPORTED, "true")
         return
     text = expression if is_foreign(expression) else "=" + expression
-    python = _translate(text, el, "script expression", report)
+    python = translate(text, el, "script expression", report)
     if python is None:
         el.set(REPORTED, "true")
     else:
         etree.SubElement(el, q("script")).text = f"{variable} = ({python})"
 
 
-def _scripts(root: etree._Element, report: _Reporter) -> None:
+def _scripts(root: etree._Element, report: Reporter) -> None:
     for el in root.iter(q("scriptTask")):
         _zeebe_script(el, report)
         if not (el.findtext(q("script")) or "").strip() and not el.get(REPORTED):
@@ -300,13 +230,13 @@ def _scripts(root: etree._Element, report: _Reporter) -> None:
                 f"script language '{fmt}' is not supported",
                 "Rewrite the script in Python (the restricted subset), or use a connector.",
             )
-        elif _vendor(el, "resource"):
+        elif vendor(el, "resource"):
             report(
                 el,
                 "external script resources are not supported",
                 "Put the script's text in the task itself.",
             )
-        if _vendor(el, "resultVariable"):
+        if vendor(el, "resultVariable"):
             report(
                 el,
                 "a script result variable is not supported",
@@ -314,9 +244,9 @@ def _scripts(root: etree._Element, report: _Reporter) -> None:
             )
 
 
-def _multi_instance(root: etree._Element, report: _Reporter) -> None:
+def _multi_instance(root: etree._Element, report: Reporter) -> None:
     for mi in root.iter(q("multiInstanceLoopCharacteristics")):
-        collection = _vendor(mi, "collection")
+        collection = vendor(mi, "collection")
         has_card = mi.find(q("loopCardinality")) is not None
         has_input = mi.find(q("loopDataInputRef")) is not None
         zeebe = mi.find(f".//{{{ZEEBE}}}loopCharacteristics")
@@ -324,10 +254,10 @@ def _multi_instance(root: etree._Element, report: _Reporter) -> None:
             collection = (zeebe.get("inputCollection") or "").lstrip("=").strip()
             element = (zeebe.get("inputElement") or "").strip()
         else:
-            element = _vendor(mi, "elementVariable")
+            element = vendor(mi, "elementVariable")
         if collection and not (has_card or has_input):
             if is_foreign(collection):
-                collection = _translate(collection, mi, "collection", report) or ""
+                collection = translate(collection, mi, "collection", report) or ""
             if not collection.isidentifier():
                 report(
                     mi,
@@ -350,97 +280,7 @@ def _multi_instance(root: etree._Element, report: _Reporter) -> None:
             )
 
 
-def _mapping_value(param: etree._Element, report: _Reporter) -> str | None:
-    children = [c for c in param if isinstance(c.tag, str)]
-    if not children:
-        return _plain_value(param, report)
-    if len(children) == 1 and children[0].tag in _STRUCTURES:
-        try:
-            return _structure(children[0], report)
-        except _NotPlainError as exc:
-            where = f" ({exc})" if str(exc) else ""
-            report(
-                param,
-                f"input/output parameter '{param.get('name')}' uses a script{where}",
-                "Use plain values, lists, maps or simple ${...} expressions.",
-            )
-            return None
-    report(
-        param,
-        f"input/output parameter '{param.get('name')}' uses a script",
-        "Use plain values, lists, maps or simple ${...} expressions.",
-    )
-    return None
-
-
-class _NotPlainError(ValueError):
-    """A camunda:list or camunda:map holding a script (or another construct we do not run)."""
-
-
-_STRUCTURES = {f"{{{CAMUNDA}}}list", f"{{{CAMUNDA}}}map"}
-_MAX_STRUCTURE_DEPTH = 8
-
-
-def _plain_value(el: etree._Element, report: _Reporter) -> str | None:
-    text = (el.text or "").strip()
-    if is_foreign(text):
-        return _translate(text, el, "parameter", report)
-    return repr(text)
-
-
-def _structure(el: etree._Element, report: _Reporter, depth: int = 0) -> str:
-    """Python for a camunda:list / camunda:map of values, expressions, lists and maps."""
-    if depth > _MAX_STRUCTURE_DEPTH:
-        raise _NotPlainError("nested too deeply")
-    items = []
-    for child in el:
-        if not isinstance(child.tag, str):
-            continue
-        if child.tag == f"{{{CAMUNDA}}}entry" and el.tag == f"{{{CAMUNDA}}}map":
-            key = repr(child.get("key", ""))
-            items.append(f"{key}: {_element_value(child, report, depth)}")
-        elif child.tag == f"{{{CAMUNDA}}}value" and el.tag == f"{{{CAMUNDA}}}list":
-            items.append(_element_value(child, report, depth))
-        elif child.tag in _STRUCTURES and el.tag == f"{{{CAMUNDA}}}list":
-            items.append(_structure(child, report, depth + 1))
-        else:
-            raise _NotPlainError(f"'{local(child)}' inside '{local(el)}'")
-    if el.tag == f"{{{CAMUNDA}}}map":
-        return "{" + ", ".join(items) + "}"
-    return "[" + ", ".join(items) + "]"
-
-
-def _element_value(el: etree._Element, report: _Reporter, depth: int) -> str:
-    children = [c for c in el if isinstance(c.tag, str)]
-    if not children:
-        value = _plain_value(el, report)
-        if value is None:
-            raise _NotPlainError("an expression that cannot be translated")
-        return value
-    if len(children) == 1 and children[0].tag in _STRUCTURES:
-        return _structure(children[0], report, depth + 1)
-    raise _NotPlainError(f"'{local(children[0])}' inside '{local(el)}'")
-
-
-def _io_mappings(root: etree._Element, report: _Reporter) -> None:
-    for io in list(root.iter(f"{{{CAMUNDA}}}inputOutput")):
-        task = io.getparent().getparent()
-        pre: list[str] = []
-        post: list[str] = []
-        for param in io:
-            if not isinstance(param.tag, str) or not param.get("name"):
-                continue
-            value = _mapping_value(param, report)
-            if value is None:
-                continue
-            target = pre if local(param) == "inputParameter" else post
-            target.append(f"{param.get('name')} = {value}")
-        for name, lines in (("preScript", pre), ("postScript", post)):
-            if lines and task.find(f".//{{{SPIFF}}}{name}") is None:
-                _spiff(task, name, "\n".join(lines))
-
-
-def _listeners(root: etree._Element, report: _Reporter) -> None:
+def _listeners(root: etree._Element, report: Reporter) -> None:
     for ns in (CAMUNDA, FLOWABLE):
         for tag in ("executionListener", "taskListener"):
             for el in root.iter(f"{{{ns}}}{tag}"):
@@ -456,7 +296,7 @@ def normalize(
     file: str, root: etree._Element, connectors: ConnectorRegistry | None = None
 ) -> list[ModelProblem]:
     """Rewrite one BPMN document in place into Spiff BPMN; return what was changed or refused."""
-    report = _Reporter(file, root)
+    report = Reporter(file, root)
     idioms.name_flows(root, report)
     idioms.rename_internal_ids(root, report)
     idioms.drop_data_stores(root, report)
@@ -468,7 +308,7 @@ def normalize(
     _services(root, connectors or ConnectorRegistry(), report)
     _scripts(root, report)
     _multi_instance(root, report)
-    _io_mappings(root, report)
+    io_mappings(root, report)
     _listeners(root, report)
     idioms.split_implicit_forks(root, report)
     idioms.unconditioned_gateway_flows(root, report)

@@ -1,0 +1,89 @@
+"""What the dialect rewrites share: the problem reporter and small lxml helpers."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from engine.domain.errors import ModelProblem
+from engine.runtime.idioms import local, q
+from engine.runtime.juel import UntranslatableError, to_python
+from engine.runtime.properties import SPIFF, VENDORS
+
+
+class Reporter:
+    """Collects what normalizing one document changed or refused, each naming its element;
+    an error in a process that never runs (not executable, called by nothing) is a warning."""
+
+    def __init__(self, file: str, root: etree._Element | None = None) -> None:
+        self.file = file
+        self.problems: list[ModelProblem] = []
+        called = (
+            {c.get("calledElement") for c in root.iter(q("callActivity"))}
+            if root is not None
+            else set()
+        )
+        # Processes that never run: not executable (Camunda ignores them) and called by nothing.
+        self.idle = {
+            p
+            for p in (root.iter(q("process")) if root is not None else [])
+            if p.get("isExecutable", "true").strip().lower() == "false"
+            and p.get("id") not in called
+        }
+
+    def __call__(self, el: etree._Element, message: str, fix: str, severity: str = "error") -> None:
+        owner = el
+        while owner is not None and not owner.get("id"):
+            owner = owner.getparent()
+        process = next((a for a in el.iterancestors(q("process"))), None)
+        if severity == "error" and process is not None and process in self.idle:
+            severity = "warning"
+            message = f"{message} (ignored: process '{process.get('id')}' is not executable)"
+        self.problems.append(
+            ModelProblem(
+                message,
+                file=self.file,
+                line=el.sourceline,
+                element_id=(owner.get("id", "") if owner is not None else ""),
+                fix=fix,
+                severity=severity,
+            )
+        )
+
+
+def vendor(el: etree._Element, name: str) -> str:
+    """The value of a vendor attribute (camunda:, flowable:, zeebe:, ...), stripped; "" if none."""
+    for ns in VENDORS:
+        value = el.get(f"{{{ns}}}{name}")
+        if value is not None:
+            return value.strip()
+    return ""
+
+
+def extensions(el: etree._Element) -> etree._Element:
+    """The element's extensionElements, created (after its documentation) when missing."""
+    ext = el.find(q("extensionElements"))
+    if ext is None:
+        ext = etree.Element(q("extensionElements"))
+        el.insert(len([c for c in el if local(c) == "documentation"]), ext)
+    return ext
+
+
+def spiff_child(el: etree._Element, name: str, text: str | None = None) -> etree._Element:
+    """A new spiffworkflow: extension element of `el`, with text when given."""
+    child = etree.SubElement(extensions(el), f"{{{SPIFF}}}{name}")
+    if text is not None:
+        child.text = text
+    return child
+
+
+def translate(text: str, el: etree._Element, what: str, report: Reporter) -> str | None:
+    """A JUEL/FEEL expression as Python for the sandbox; None (reported) when it cannot be."""
+    try:
+        return to_python(text)
+    except UntranslatableError as exc:
+        report(
+            el,
+            f"{what} '{text.strip()}' cannot be evaluated: {exc}",
+            "Write a simple comparison over case data, e.g. ${amount > 1000}.",
+        )
+        return None
