@@ -1,18 +1,20 @@
 """Task-completion benchmark: raw SpiffWorkflow vs the service layer vs HTTP, SQLite and PostgreSQL.
 
-Run by hand (not in CI):  .venv/bin/python bench/bench_tasks.py [--cases 100] [--rounds 5] [--loop 200]
+Run by hand (not in CI):  .venv/bin/python bench/bench_tasks.py [--cases 300] [--block 1] [--loop 200]
 PostgreSQL: --postgres postgresql://postgres@127.0.0.1:5432/test (a private schema is created and dropped).
 
-The runs are interleaved: each round runs raw SpiffWorkflow, then the service layer and HTTP on
-each database, `--cases` cases each. A shared 2-core machine changes speed from minute to
-minute; measured in the same round, raw and the service layer see the same machine, so the
-share of raw is taken per round and its median reported (with the median rate and the pooled
-latency percentiles of every round).
+The runs are interleaved case by case: raw SpiffWorkflow does one case (`--block` cases), then
+the service layer and HTTP on each database do theirs, and again, `--cases` in all. A shared
+2-core machine changes speed from one second to the next; interleaved that finely, every run
+sees the same machine. Each run's rate is its completions over the time it spent (case starts
+included), its share of raw is that rate over raw's, and the range is the spread of that share
+over blocks of 10% of the cases.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import http.client
 import json
 import statistics
@@ -56,39 +58,54 @@ def pct(values: list[float], q: float) -> float:
 
 
 def summary(name: str, latencies: list[float], wall: float) -> dict[str, Any]:
-    """One round of a run: its completion latencies and rate."""
-    return {"run": name, "latencies": latencies, "per_second": len(latencies) / wall}
+    """One block of a run: its completion latencies and the time it took."""
+    return {"run": name, "latencies": latencies, "wall": wall}
 
 
-def combine(rounds: list[dict[str, Any]], raw: list[dict[str, Any]]) -> dict[str, Any]:
-    """The rounds of one run: median rate, pooled percentiles, median share of raw per round."""
-    latencies = [value for one in rounds for value in one["latencies"]]
-    shares = [one["per_second"] / same["per_second"] for one, same in zip(rounds, raw, strict=True)]
+def _rate(blocks: list[dict[str, Any]]) -> float:
+    return sum(len(b["latencies"]) for b in blocks) / sum(b["wall"] for b in blocks)
+
+
+def combine(blocks: list[dict[str, Any]], raw: list[dict[str, Any]]) -> dict[str, Any]:
+    """The blocks of one run: its rate and share of raw's, pooled percentiles, and the spread
+    of the share over tenths of the run."""
+    latencies = [value for one in blocks for value in one["latencies"]]
+    tenth = max(1, len(blocks) // 10)
+    shares = [
+        _rate(blocks[i : i + tenth]) / _rate(raw[i : i + tenth])
+        for i in range(0, len(blocks), tenth)
+    ]
     return {
-        "run": rounds[0]["run"],
-        "rounds": len(rounds),
+        "run": blocks[0]["run"],
         "completions": len(latencies),
-        "per_second": round(statistics.median(one["per_second"] for one in rounds), 1),
+        "per_second": round(_rate(blocks), 1),
         "p50_ms": round(pct(latencies, 0.50), 2),
         "p95_ms": round(pct(latencies, 0.95), 2),
-        "share_of_raw": f"{100 * statistics.median(shares):.0f}%",
+        "share_of_raw": f"{100 * _rate(blocks) / _rate(raw):.0f}%",
         "share_range": f"{100 * min(shares):.0f}-{100 * max(shares):.0f}%",
     }
 
 
-def bench_raw(n: int) -> dict[str, Any]:
-    """Stock SpiffWorkflow in memory, serialize + deserialize (spec inline) at every wait."""
+@functools.cache
+def _raw_model() -> tuple[Any, Any, Any]:
+    """The birth registration spec parsed by stock SpiffWorkflow, and its serializer."""
     from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
-    from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
     from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
     from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
-    from SpiffWorkflow.util.task import TaskState
 
     parser = SpiffBpmnParser(validator=VALIDATOR)
     parser.add_bpmn_files([str(p) for p in (ROOT / "bpmn" / "birth_registration").glob("*.bpmn")])
     spec = parser.get_spec("birth_registration")
     subs = parser.get_subprocess_specs("birth_registration")
-    ser = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+    return spec, subs, BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+
+
+def bench_raw(n: int) -> dict[str, Any]:
+    """Stock SpiffWorkflow in memory, serialize + deserialize (spec inline) at every wait."""
+    from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+    from SpiffWorkflow.util.task import TaskState
+
+    spec, subs, ser = _raw_model()
     latencies: list[float] = []
     started = time.perf_counter()
     for _ in range(n):
@@ -143,7 +160,7 @@ def bench_http(backend: Any, n: int) -> dict[str, Any]:
     token = issue_token(
         backend.settings, ACTOR.sub, sorted(ACTOR.roles), [UNIT], now=SystemClock().now()
     )
-    conn = http.client.HTTPConnection("127.0.0.1", backend.server.server_port)
+    conn = backend.connection
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
     def call(method: str, path: str, body: Any = None) -> Any:
@@ -175,9 +192,7 @@ def bench_http(backend: Any, n: int) -> dict[str, Any]:
             latencies.append(time.perf_counter() - t0)
             if key != HAPPY[-1][1]:
                 task_id = result["case"]["open_tasks"][0]["id"]
-    wall = time.perf_counter() - started
-    conn.close()
-    return summary(f"HTTP, {backend.name}", latencies, wall)
+    return summary(f"HTTP, {backend.name}", latencies, time.perf_counter() - started)
 
 
 def bench_loop(ctx: Any, name: str, loops: int) -> dict[str, Any]:
@@ -228,10 +243,12 @@ class Backend:
             "127.0.0.1", 0, create_app(self.settings, self.ctx), threaded=True
         )
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.connection = http.client.HTTPConnection("127.0.0.1", self.server.server_port)
         bench_service(self.ctx, name, 3)  # warm caches
 
     def close(self) -> None:
         """Stop the server, close the pool."""
+        self.connection.close()
         self.server.shutdown()
         self.ctx.db_engine.dispose()
 
@@ -239,8 +256,8 @@ class Backend:
 def main() -> None:
     """Run everything and print a JSON line per result with its share of raw."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--cases", type=int, default=100, help="cases per run and round")
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--cases", type=int, default=300, help="cases per run")
+    parser.add_argument("--block", type=int, default=1, help="cases per run between switches")
     parser.add_argument("--loop", type=int, default=200)
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/test")
     args = parser.parse_args()
@@ -260,13 +277,13 @@ def main() -> None:
                 url = f"{args.postgres}?options=-csearch_path%3D{schema}"
                 backends.append(Backend(url, "PostgreSQL"))
             runs: dict[str, list[dict[str, Any]]] = {}
-            for _ in range(args.rounds):
-                runs.setdefault("raw", []).append(bench_raw(args.cases))
+            for _ in range(max(1, args.cases // args.block)):
+                runs.setdefault("raw", []).append(bench_raw(args.block))
                 for one in backends:
                     runs.setdefault(f"service {one.name}", []).append(
-                        bench_service(one.ctx, one.name, args.cases)
+                        bench_service(one.ctx, one.name, args.block)
                     )
-                    runs.setdefault(f"http {one.name}", []).append(bench_http(one, args.cases))
+                    runs.setdefault(f"http {one.name}", []).append(bench_http(one, args.block))
             for rounds in runs.values():
                 print(json.dumps(combine(rounds, runs["raw"]), ensure_ascii=False))
             for one in backends:
