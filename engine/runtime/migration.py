@@ -33,7 +33,8 @@ from SpiffWorkflow.specs.Join import Join
 from SpiffWorkflow.util.task import TaskState
 
 from engine.runtime.connectors import ConnectorRegistry
-from engine.runtime.instance import WALL_CLOCK, Instance, LoadedModel, pending_splits
+from engine.runtime.instance import WALL_CLOCK, Instance, LoadedModel
+from engine.runtime.pruning import pending_splits
 from engine.runtime.spiff_config import make_registry
 from engine.runtime.timekeeping import RuntimeEnv
 
