@@ -28,9 +28,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
-from engine.adapters.repository import CASE_INSERT_RESERVED, CASE_UPDATE, NEW_CASE
+from engine.adapters.repository import CASE_INSERT_RESERVED, CASE_UPDATE, QueuedCase, conflict
 from engine.adapters.rows import CaseEventRow, CaseRow, TaskRow, table_of
-from engine.domain.errors import ConflictError
 
 _CASE = table_of(CaseRow)
 _TASK = table_of(TaskRow)
@@ -92,23 +91,20 @@ _WITHOUT_CASE = _statement(None)
 
 def write_command(
     session: Session,
-    case: dict[str, Any] | None,
+    case: QueuedCase | None,
     tasks: list[dict[str, Any]],
     events: list[dict[str, Any]],
 ) -> None:
-    """Write what a command queued (the case's values as CaseRepository.save queued them);
-    ConflictError when the case changed since it was loaded."""
+    """Write what a command queued; ConflictError when the case changed since it was loaded."""
     if case is None and not tasks and not events:
         return
     rows = {"tasks": _json_rows(tasks), "events": _json_rows(events)}
     if case is None:
         session.execute(_WITHOUT_CASE, rows)
         return
-    code = case.pop("_code")
-    statement = _WITH_NEW_CASE if case.pop(NEW_CASE, False) else _WITH_CASE
-    updated = session.execute(statement, {**case, **rows}).scalar_one()
-    if updated != 1:
-        raise ConflictError(f"case {code} was changed by someone else; reload and retry")
+    statement = _WITH_NEW_CASE if case.new else _WITH_CASE
+    if session.execute(statement, {**case.params, **rows}).scalar_one() != 1:
+        raise conflict(case.code)
 
 
 def _json_rows(rows: list[dict[str, Any]]) -> str:

@@ -11,13 +11,12 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from engine.adapters.rows import CaseRow, DossierSequenceRow, ModelVersionRow, rowcount, table_of
+from engine.adapters.rows import CaseRow, DossierSequenceRow, rowcount, table_of
 from engine.domain.errors import ConflictError
 from engine.domain.model import (
     Case,
     CaseStatus,
     Channel,
-    ModelVersion,
 )
 from engine.runtime.serializer import SERIALIZER_VERSION
 
@@ -36,113 +35,6 @@ class Page:
     def offset(self) -> int:
         """Rows to skip."""
         return (self.page - 1) * self.per_page
-
-
-def _version(row: ModelVersionRow) -> ModelVersion:
-    return ModelVersion(
-        id=row.id,
-        procedure_id=row.procedure_id,
-        version=row.version,
-        content_hash=row.content_hash,
-        process_id=row.process_id,
-        name=row.name,
-        tthc_code=row.tthc_code,
-        meta=row.meta,
-        files=row.files,
-        spec_json=row.spec_json,
-        deployed_by=row.deployed_by,
-        deployed_at=row.deployed_at,
-    )
-
-
-class ModelRepository:
-    """Deployed model versions."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def add(self, version: ModelVersion, elements: dict[str, Any]) -> ModelVersion:
-        """Store a new version and return it with its id."""
-        row = ModelVersionRow(
-            procedure_id=version.procedure_id,
-            version=version.version,
-            content_hash=version.content_hash,
-            process_id=version.process_id,
-            name=version.name,
-            tthc_code=version.tthc_code,
-            meta=version.meta,
-            files=version.files,
-            elements=elements,
-            spec_json=version.spec_json,
-            deployed_by=version.deployed_by,
-            deployed_at=version.deployed_at,
-        )
-        self.session.add(row)
-        self.session.flush()
-        return _version(row)
-
-    def get(self, version_id: int) -> ModelVersion | None:
-        """A version by id."""
-        row = self.session.get(ModelVersionRow, version_id)
-        return _version(row) if row else None
-
-    def elements(self, version_id: int) -> dict[str, Any]:
-        """The element table of a version."""
-        row = self.session.get(ModelVersionRow, version_id)
-        return dict(row.elements) if row else {}
-
-    def by_hash(self, content_hash: str) -> ModelVersion | None:
-        """The version with this content hash, if deployed."""
-        row = self.session.scalars(
-            select(ModelVersionRow).where(ModelVersionRow.content_hash == content_hash)
-        ).first()
-        return _version(row) if row else None
-
-    def latest(self, procedure_id: str) -> ModelVersion | None:
-        """The newest version of a procedure."""
-        row = self.session.scalars(
-            select(ModelVersionRow)
-            .where(ModelVersionRow.procedure_id == procedure_id)
-            .order_by(ModelVersionRow.version.desc())
-            .limit(1)
-        ).first()
-        return _version(row) if row else None
-
-    def latest_id(self, procedure_id: str) -> int | None:
-        """The id of the newest version of a procedure (no spec, files or elements loaded)."""
-        return self.session.scalar(
-            select(ModelVersionRow.id)
-            .where(ModelVersionRow.procedure_id == procedure_id)
-            .order_by(ModelVersionRow.version.desc())
-            .limit(1)
-        )
-
-    def versions(self, procedure_id: str) -> list[ModelVersion]:
-        """All versions of a procedure, newest first."""
-        rows = self.session.scalars(
-            select(ModelVersionRow)
-            .where(ModelVersionRow.procedure_id == procedure_id)
-            .order_by(ModelVersionRow.version.desc())
-        )
-        return [_version(r) for r in rows]
-
-    def procedures(self) -> list[ModelVersion]:
-        """The latest version of every procedure."""
-        newest = (
-            select(ModelVersionRow.procedure_id, func.max(ModelVersionRow.version).label("v"))
-            .group_by(ModelVersionRow.procedure_id)
-            .subquery()
-        )
-        rows = self.session.scalars(
-            select(ModelVersionRow)
-            .join(
-                newest,
-                (ModelVersionRow.procedure_id == newest.c.procedure_id)
-                & (ModelVersionRow.version == newest.c.v),
-            )
-            .order_by(ModelVersionRow.procedure_id)
-        )
-        return [_version(r) for r in rows]
 
 
 def _case(row: Any) -> Case:
@@ -242,16 +134,26 @@ CASE_INSERT_RESERVED = insert(_CASE_TABLE).values(
     {name: bindparam(name) for name in ("id", *_INSERT_COLUMNS)}
 )
 _SEQUENCE = table_of(DossierSequenceRow)
-# The day's next dossier number and an id for the case, in one round trip.
-_NUMBER_AND_ID = select(
-    pg_insert(_SEQUENCE)
-    .values(unit=bindparam("unit"), day=bindparam("day"), last=1)
-    .on_conflict_do_update(
-        index_elements=[_SEQUENCE.c.unit, _SEQUENCE.c.day], set_={"last": _SEQUENCE.c.last + 1}
+
+
+def _number_upsert(insert_of: Any) -> Any:
+    """The day's next dossier number: the first dossier creates the counter, the others bump
+    it under the row lock; two transactions at once never collide nor share a number."""
+    return (
+        insert_of(_SEQUENCE)
+        .values(unit=bindparam("unit"), day=bindparam("day"), last=1)
+        .on_conflict_do_update(
+            index_elements=[_SEQUENCE.c.unit, _SEQUENCE.c.day],
+            set_={"last": _SEQUENCE.c.last + 1},
+        )
+        .returning(_SEQUENCE.c.last)
     )
-    .returning(_SEQUENCE.c.last)
-    .cte("number")
-    .c.last,
+
+
+_NUMBER = _number_upsert(sqlite_insert)
+# PostgreSQL: the number and an id for the case, in one round trip.
+_NUMBER_AND_ID = select(
+    _number_upsert(pg_insert).cte("number").c.last,
     func.nextval(func.pg_get_serial_sequence('"case"', "id")),
 )
 _CASE_BY_ID = select(_CASE_TABLE).where(_CASE_TABLE.c.id == bindparam("id"))
@@ -260,13 +162,29 @@ _CASE_BY_CODE = select(_CASE_TABLE).where(_CASE_TABLE.c.code == bindparam("code"
 _CASE_BY_CODE_LOCKED = _CASE_BY_CODE.with_for_update()
 
 
+@dataclass
+class QueuedCase:
+    """A saved case not written yet: the parameters of its UPDATE (with the version check) or,
+    for a new case whose id was reserved, of its first INSERT."""
+
+    id: int
+    code: str
+    params: dict[str, Any]
+    new: bool = False
+
+    @property
+    def statement(self) -> Any:
+        """The statement that writes it."""
+        return CASE_INSERT_RESERVED if self.new else CASE_UPDATE
+
+
 class CaseRepository:
     """Cases, loaded under lock and saved with an optimistic version check."""
 
     def __init__(self, session: Session, tasks: TaskRepository) -> None:
         self.session = session
         self.tasks = tasks
-        self.pending: dict[str, Any] | None = None  # the saved case, not yet written
+        self.pending: QueuedCase | None = None  # the saved case, not yet written
         self._reserved: dict[str, int] = {}  # dossier code -> the id reserved for its case
 
     def add(self, case: Case) -> Case:
@@ -281,13 +199,7 @@ class CaseRepository:
             return case
         self.flush()
         case.id = reserved
-        self.pending = {
-            **values,
-            "id": reserved,
-            "_id": reserved,
-            "_code": case.code,
-            NEW_CASE: True,
-        }
+        self.pending = QueuedCase(reserved, case.code, {**values, "id": reserved}, new=True)
         return case
 
     def get_by_code(self, code: str, *, lock: bool = False) -> Case | None:
@@ -311,51 +223,40 @@ class CaseRepository:
         """Queue the changed case; it is written, with a check that nobody else changed it
         since it was loaded (else ConflictError), before the transaction's next statement
         or at commit, where PostgreSQL sends it together with the task rows and history."""
-        if (
-            self.pending is not None
-            and self.pending["_id"] == case.id
-            and self.pending.get(NEW_CASE)
-        ):
+        queued = self.pending
+        if queued is not None and queued.id != case.id:
+            self.flush()
+            queued = None
+        if queued is not None and queued.new:
             # Not written yet: the insert takes the case as it stands now.
-            values = _insert_values(case, row_version=case.row_version + 1)
-            self.pending = {**self.pending, **values}
+            queued.params = {**_insert_values(case, case.row_version + 1), "id": case.id}
             case.row_version += 1
             return
-        values = {name: getattr(case, name) for name in _CASE_FIELDS}
-        values["status"] = int(case.status)
-        seen = case.row_version
-        if self.pending is not None:
-            if self.pending["_id"] == case.id:
-                seen = self.pending["_seen"]  # saved twice: still one check, against the row read
-            else:
-                self.flush()
-        values.update(
+        params = {name: getattr(case, name) for name in _CASE_FIELDS}
+        params.update(
+            status=int(case.status),
             _id=case.id,
-            _seen=seen,
-            _code=case.code,
+            # Saved twice in one command: still one check, against the row it read.
+            _seen=queued.params["_seen"] if queued is not None else case.row_version,
             row_version=case.row_version + 1,
             serializer_version=SERIALIZER_VERSION,
         )
-        self.pending = values
+        self.pending = QueuedCase(case.id, case.code, params)
         case.row_version += 1
 
-    def take(self) -> dict[str, Any] | None:
-        """The queued case update, handed to a caller that writes it (and no longer here)."""
-        values, self.pending = self.pending, None
-        return values
+    def take(self) -> QueuedCase | None:
+        """The queued case, handed to a caller that writes it (and no longer here)."""
+        queued, self.pending = self.pending, None
+        return queued
 
     def flush(self) -> None:
         """Write the queued case now."""
-        values = self.take()
-        if values is None:
+        queued = self.take()
+        if queued is None:
             return
-        code = values.pop("_code")
-        if values.pop(NEW_CASE, False):
-            self.session.execute(CASE_INSERT_RESERVED, values)
-            return
-        result = self.session.execute(CASE_UPDATE, values)
-        if rowcount(result) != 1:
-            raise ConflictError(f"case {code} was changed by someone else; reload and retry")
+        result = self.session.execute(queued.statement, queued.params)
+        if not queued.new and rowcount(result) != 1:
+            raise conflict(queued.code)
 
     def search(self, filters: dict[str, Any], page: Page) -> tuple[list[Case], int]:
         """Cases matching the filters, newest first, with the total count."""
@@ -419,31 +320,17 @@ class CaseRepository:
 
     def next_code(self, unit: str, day: datetime) -> str:
         """The next dossier code of the unit for that day: {unit}-{YYMMDD}-{seq:04d}.
-
-        One upsert: the day's first dossier creates the counter, the others bump it under the
-        row lock; two transactions at once never collide nor share a number. PostgreSQL also
-        reserves the new case's id in the same round trip (see add)."""
+        PostgreSQL also reserves the new case's id in the same round trip (see add)."""
         stamp = day.strftime("%y%m%d")
+        params = {"unit": unit, "day": stamp}
         dialect = self.session.get_bind().dialect.name
         if dialect == "postgresql":
-            last, reserved = self.session.execute(
-                _NUMBER_AND_ID, {"unit": unit, "day": stamp}
-            ).one()
-            code = f"{unit}-{stamp}-{last:04d}"
-            self._reserved[code] = reserved
-            return code
-        if dialect != "sqlite":
+            last, reserved = self.session.execute(_NUMBER_AND_ID, params).one()
+            self._reserved[f"{unit}-{stamp}-{last:04d}"] = reserved
+        elif dialect == "sqlite":
+            last = self.session.execute(_NUMBER, params).scalar_one()
+        else:
             raise NotImplementedError("dossier codes need PostgreSQL or SQLite")
-        stmt = (
-            sqlite_insert(_SEQUENCE)
-            .values(unit=unit, day=stamp, last=1)
-            .on_conflict_do_update(
-                index_elements=[_SEQUENCE.c.unit, _SEQUENCE.c.day],
-                set_={"last": _SEQUENCE.c.last + 1},
-            )
-            .returning(_SEQUENCE.c.last)
-        )
-        last = self.session.execute(stmt).scalar_one()
         return f"{unit}-{stamp}-{last:04d}"
 
 
@@ -461,4 +348,6 @@ def _insert_values(case: Case, row_version: int) -> dict[str, Any]:
     return values
 
 
-NEW_CASE = "_new"  # marks a queued case that is not in the database yet
+def conflict(code: str) -> ConflictError:
+    """A case changed by another command since this one read it."""
+    return ConflictError(f"case {code} was changed by someone else; reload and retry")

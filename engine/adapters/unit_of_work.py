@@ -15,9 +15,10 @@ from engine.adapters.command_write import write_command
 from engine.adapters.event_repository import EventRepository
 from engine.adapters.handoff_repository import HandoffRepository
 from engine.adapters.messaging_repository import IncidentRepository, SubscriptionRepository
+from engine.adapters.model_repository import ModelRepository
 from engine.adapters.outbox_repository import OutboxRepository
 from engine.adapters.report_repository import ReportRepository
-from engine.adapters.repository import CaseRepository, ModelRepository
+from engine.adapters.repository import CaseRepository
 from engine.adapters.task_repository import TaskRepository
 
 _CASES = "motcua_cases"  # Session.info key: the case repository with a queued update
