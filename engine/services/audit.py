@@ -279,17 +279,17 @@ def record_due_digest(ctx: Context) -> Digest | None:
     if ctx.digest_at is None:
         return None
     due = last_scheduled(ctx.clock.now(), ctx.digest_at)
-    with ctx.reader() as uow:  # the common case, cheaply: one was recorded since
-        last = uow.audit.last_digest()
-        if last is not None and last.created_at >= due:
-            return None
+    if ctx.digest_done_for == due:
+        return None  # known recorded: a worker round reads nothing until the next instant
     with ctx.uow() as uow:
         uow.audit.lock_digests()
         last = uow.audit.last_digest()
         if last is not None and last.created_at >= due:
-            return None  # another worker was first
+            ctx.digest_done_for = due  # recorded already (by another worker, say)
+            return None
         digest = _append_digest(ctx, uow, WORKER, "digest")
         uow.commit()
+    ctx.digest_done_for = due
     log.info("daily audit digest %s over %d cases", digest.digest, digest.case_count)
     return digest
 

@@ -7,7 +7,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import datetime, time
 from decimal import Decimal
 from types import TracebackType
 from typing import Any, Protocol
@@ -141,6 +141,8 @@ class Context:
     units: UnitDirectory = field(default_factory=UnitDirectory)
     # When (Vietnam time) the worker records the daily audit digest; None: it does not.
     digest_at: time | None = None
+    # The day's digest instant this process knows a digest was recorded for (no more reads).
+    digest_done_for: datetime | None = None
 
     def calendar_version(self) -> int | None:
         """The override-table version the working calendar counts with now; None for a fixed
