@@ -111,7 +111,7 @@ class Settings:
         settings = cls(**values)  # type: ignore[arg-type]
         if settings.production:
             _check_production(settings)
-        settings.digest_time  # noqa: B018 (refuses a malformed MOTCUA_DIGEST_AT at start)
+        _ = settings.digest_time  # refuses a malformed MOTCUA_DIGEST_AT at start
         if settings.proxy_hops < 0:
             raise RuntimeError("MOTCUA_PROXY_HOPS must be 0 or more")
         if not Decimal(0) < settings.sla_warn_share < Decimal(1):

@@ -53,7 +53,7 @@ TASK_MUTABLE = (
 
 def _rows_from_json(table: Table, param: str, gate: Any | None) -> tuple[list[str], Select[Any]]:
     """SELECT the table's insertable columns out of a JSON array parameter of row objects."""
-    names = [c.name for c in table.columns if not (table is _EVENT and c.name == "id")]
+    names = [c.name for c in table.columns if c.autoincrement is not True]  # the id is the table's
     source = (
         func.json_populate_recordset(
             literal_column(f"NULL::{table.name}"), cast(bindparam(param, type_=Text), JSON)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.calendar.live import Calendar, LiveCalendar, OverrideSource, pinned, with_hours
+from engine.calendar.live import Calendar, LiveCalendar, OverrideSource, pinned
 from engine.calendar.office_hours import (
     VN_TZ,
     OfficeHours,
@@ -47,7 +47,6 @@ __all__ = [
     "parse_limit",
     "parse_overrides",
     "pinned",
-    "with_hours",
 ]
 
 

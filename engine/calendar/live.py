@@ -42,6 +42,9 @@ class Calendar(Protocol):
     def working_hours_between(self, a: datetime, b: datetime) -> Decimal: ...
     def roll_deadline(self, t: datetime) -> datetime: ...
     def due(self, received: datetime, limit: TimeLimit | str) -> datetime: ...
+    def with_hours(self, hours: OfficeHours) -> Calendar:
+        """The same days (holidays, overrides) counted with other office hours."""
+        ...
 
 
 class OverrideSource(Protocol):
@@ -186,13 +189,6 @@ class LiveCalendar:
     def due(self, received: datetime, limit: TimeLimit | str) -> datetime:
         """See WorkingCalendar.due."""
         return self.current().due(received, limit)
-
-
-def with_hours(calendar: Calendar, hours: OfficeHours) -> Calendar:
-    """The calendar with other office hours: same public holidays and overrides."""
-    if isinstance(calendar, (LiveCalendar, WorkingCalendar)):
-        return calendar.with_hours(hours)
-    raise TypeError(f"cannot change the office hours of a {type(calendar).__name__}")
 
 
 def pinned(calendar: Calendar) -> Calendar:

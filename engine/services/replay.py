@@ -27,7 +27,6 @@ from engine.calendar import (
     LiveCalendar,
     OverrideVersion,
     office_hours_from_dict,
-    with_hours,
 )
 from engine.domain.clock import FakeClock
 from engine.domain.errors import ConflictError, EngineError, NotFoundError
@@ -198,7 +197,7 @@ class ReplayRun:
         calendars = dict(self.ctx.unit_calendars)
         for unit, raw in hours.items():
             recorded = office_hours_from_dict(raw, f"recorded office hours of {unit}")
-            calendars[unit] = with_hours(self.ctx.calendar_for(unit), recorded)
+            calendars[unit] = self.ctx.calendar_for(unit).with_hours(recorded)
         self.ctx = replace(self.ctx, unit_calendars=calendars)
 
     def close(self) -> None:

@@ -93,7 +93,9 @@ def test_a_malformed_authorization_header_is_refused(client: Any) -> None:
 
 
 def test_a_token_signed_with_another_secret_is_refused(client: Any, settings: Any) -> None:
-    token = jwt.encode(token_claims(settings), "another-secret-of-32-bytes-or-more!!", algorithm="HS256")
+    token = jwt.encode(
+        token_claims(settings), "another-secret-of-32-bytes-or-more!!", algorithm="HS256"
+    )
     assert_error(client.get("/cases", headers=bearer(token)), 401, "unauthorized")
 
 
@@ -111,7 +113,9 @@ def test_a_token_with_wrong_or_missing_claims_is_refused(client: Any, settings: 
         {"roles": "admin"},
         {"units": "UBND-PHUCXA"},
     ):
-        token = jwt.encode(token_claims(settings, **changes), settings.secret_key, algorithm="HS256")
+        token = jwt.encode(
+            token_claims(settings, **changes), settings.secret_key, algorithm="HS256"
+        )
         response = client.get("/cases", headers=bearer(token))
         assert_error(response, 401, "unauthorized", where=changes)
 

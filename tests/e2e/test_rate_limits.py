@@ -84,7 +84,9 @@ def test_several_api_processes_share_one_budget_through_redis(
     try:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
     except redis.exceptions.ConnectionError as exc:  # a real store is the point: fail loudly
-        pytest.fail(f"this test needs the Redis server at {REDIS_URL} (MOTCUA_TEST_REDIS_URL): {exc}")
+        pytest.fail(
+            f"this test needs the Redis server at {REDIS_URL} (MOTCUA_TEST_REDIS_URL): {exc}"
+        )
     shared = {"rate_limit": "3 per minute", "rate_limit_storage": REDIS_URL}
     first, second = _client(settings, ctx, **shared), _client(settings, ctx, **shared)
     officer = token_for(f"mc.{uuid.uuid4().hex[:8]}", ["officer", "counter"], [UNIT])

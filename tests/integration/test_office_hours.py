@@ -27,9 +27,7 @@ COMMUNE = "UBND-PHUCXA"  # the default 07:30-11:30, 13:00-17:00, 15:00 cut-off
 def ctx(settings: Any, clock: Any, tmp_path: Path) -> Any:
     hours = tmp_path / "office_hours.json"
     hours.write_text(
-        json.dumps(
-            {WARD: {"periods": [["08:00", "12:00"], ["13:30", "17:30"]], "cutoff": "16:30"}}
-        )
+        json.dumps({WARD: {"periods": [["08:00", "12:00"], ["13:30", "17:30"]], "cutoff": "16:30"}})
     )
     context = build_context(dataclasses.replace(settings, office_hours_file=hours), clock=clock)
     deploy_folder(context, BPMN)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from engine.calendar import OfficeHours, office_hours_to_dict, with_hours
+from engine.calendar import OfficeHours, office_hours_to_dict
 from engine.domain.model import Actor
 from engine.services import cases, tasks
 from engine.services.replay import ReplayRun, load_recorded, replay
@@ -35,7 +35,7 @@ def _complete(ctx: Any, code: str, key: str) -> None:
 def _run_with_changed_hours(ctx: Any) -> str:
     """Receive with the default hours, accept under LATER, go on with the default again."""
     code = cases.start_case(ctx, OFFICER, "birth_registration", 1, UNIT, application()).case.code
-    ctx.unit_calendars[UNIT] = with_hours(ctx.calendar, LATER)  # the operator's new file
+    ctx.unit_calendars[UNIT] = ctx.calendar.with_hours(LATER)  # the operator's new file
     _complete(ctx, code, "counter_check/complete")
     del ctx.unit_calendars[UNIT]  # and back
     _complete(ctx, code, "civil_status_record/approved")

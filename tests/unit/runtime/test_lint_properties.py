@@ -23,7 +23,9 @@ def _with_status(value: str) -> bytes:
 
 def _status_problems(value: str) -> list[str]:
     root = etree.fromstring(_with_status(value))
-    return [p.message for p in lint_process("p.bpmn", root, {}, None) if "portalStatus" in p.message]
+    return [
+        p.message for p in lint_process("p.bpmn", root, {}, None) if "portalStatus" in p.message
+    ]
 
 
 @pytest.mark.parametrize("value", ["1", "4", "10"])
