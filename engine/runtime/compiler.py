@@ -14,6 +14,7 @@ from engine.runtime import dmn
 from engine.runtime.connectors import ConnectorRegistry
 from engine.runtime.dialects import normalize
 from engine.runtime.lint import lane_map, lint_bundle, lint_process
+from engine.runtime.modeller_slips import repair_slips
 from engine.runtime.properties import element_properties, form_fields
 from engine.runtime.serializer import StateCodec
 from engine.runtime.spiff_config import MotcuaBpmnParser
@@ -85,9 +86,11 @@ def _prepare(
     dmn_docs: list[_Document],
     connectors: ConnectorRegistry | None,
 ) -> tuple[list[_Document], list[ModelProblem]]:
-    """XSD-check the originals, then rewrite every dialect into Spiff BPMN; DMN split per decision."""
+    """XSD-check the originals (the modeller's known slips repaired first, as warnings), then
+    rewrite every dialect into Spiff BPMN; DMN split per decision."""
     problems: list[ModelProblem] = []
     for doc in bpmn_docs:
+        problems.extend(repair_slips(doc.name, doc.root))
         problems.extend(validate_bpmn(doc.root, doc.name))
         problems.extend(normalize(doc.name, doc.root, connectors))
     requires: dict[str, list[str]] = {}
@@ -168,7 +171,8 @@ def compile_process(
     """Parse and check the bundle; return the compiled process (or None) and every problem found.
 
     Models from any modeller (Camunda, Flowable, Zeebe, SpiffArena, plain BPMN 2.0) are accepted:
-    they are XSD-checked as written, rewritten into Spiff BPMN (dialects.py), linted, parsed.
+    they are XSD-checked as written (SpiffArena's two known schema slips repaired first, see
+    modeller_slips.py), rewritten into Spiff BPMN (dialects.py), linted, parsed.
     """
     bpmn_docs, dmn_docs, problems = parse_documents(files)
     if not bpmn_docs and not problems:

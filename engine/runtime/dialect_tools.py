@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from lxml import etree
 
 from engine.domain.errors import ModelProblem
@@ -74,6 +76,20 @@ def spiff_child(el: etree._Element, name: str, text: str | None = None) -> etree
     if text is not None:
         child.text = text
     return child
+
+
+def add_script(el: etree._Element, name: str, lines: list[str], first: bool) -> None:
+    """Add code to the element's `spiffworkflow:preScript` or `postScript`, keeping what it holds:
+    the code runs before the script already there when `first`, else after it."""
+    if not lines:
+        return
+    code = "\n".join(lines)
+    existing = el.find(f"{q('extensionElements')}/{{{SPIFF}}}{name}")
+    if existing is None:
+        spiff_child(el, name, code)
+        return
+    own = textwrap.dedent(existing.text or "").strip()  # XML text is indented with the element
+    existing.text = "\n".join(part for part in ((code, own) if first else (own, code)) if part)
 
 
 def translate(text: str, el: etree._Element, what: str, report: Reporter) -> str | None:

@@ -3,8 +3,9 @@
 `normalize` runs before the SpiffWorkflow parser, on the lxml tree of one .bpmn file. It turns
 vendor extensions into what the Spiff parser understands (JUEL/FEEL into Python, `decisionRef`
 into `calledDecisionId`, service task bindings into connector operators, `camunda:collection` into
-loop data references, input/output mappings into pre/post scripts) and rewrites modeller idioms
-(idioms.py). What cannot run is reported as an error naming the element, never dropped.
+loop data references, Camunda and Zeebe input/output mappings into pre/post scripts) and rewrites
+modeller idioms (idioms.py). What cannot run is reported as an error naming the element, never
+dropped.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from engine.runtime.io_mappings import io_mappings
 from engine.runtime.juel import is_foreign
 from engine.runtime.properties import CAMUNDA, FLOWABLE, SPIFF, ZEEBE
 from engine.runtime.scripting import normalize_timer_expression
+from engine.runtime.zeebe_io import zeebe_io_mappings
 
 _PYTHON_LANGUAGES = {"", "python", "text/x-python", "http://www.python.org/"}
 _EXPRESSION_TAGS = ("conditionExpression", "completionCondition", "loopCardinality", "condition")
@@ -86,6 +88,12 @@ def _timers(root: etree._Element, report: Reporter) -> None:
             el.text = repr(text)  # the cycle timer reads the string as Quartz cron
             continue
         duration = _timedelta_duration(text) if local(el) == "timeDuration" else None
+        if duration is not None and duration.startswith("-"):
+            report(
+                el, f"timer duration '{text}' is negative", "Give the timer a positive duration."
+            )
+            el.set(REPORTED, "true")
+            continue
         if duration is not None:
             report(
                 el,
@@ -117,15 +125,22 @@ def _timedelta_duration(text: str) -> str | None:
         amounts[keyword.arg] = keyword.value
     values: dict[str, float] = {}
     for unit, node in amounts.items():
+        sign = 1
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            sign, node = -1, node.operand
         if not isinstance(node, ast.Constant) or type(node.value) not in (int, float):
             return None
-        values[unit] = cast(float, node.value)  # an int or a float, checked above
+        values[unit] = sign * cast(float, node.value)  # an int or a float, checked above
     try:
         delta = timedelta(**values)
     except (OverflowError, ValueError):
         return None
     if delta < timedelta(0):
-        return None
+        return "-" + _seconds_duration(-delta)
+    return _seconds_duration(delta)
+
+
+def _seconds_duration(delta: timedelta) -> str:
     seconds = delta.seconds + delta.microseconds / 1_000_000
     clock = f"{seconds:g}" if seconds != int(seconds) else str(int(seconds))
     return f"P{delta.days}DT{clock}S" if delta.days else f"PT{clock}S"
@@ -309,6 +324,7 @@ def normalize(
     _scripts(root, report)
     _multi_instance(root, report)
     io_mappings(root, report)
+    zeebe_io_mappings(root, report)
     _listeners(root, report)
     idioms.split_implicit_forks(root, report)
     idioms.unconditioned_gateway_flows(root, report)

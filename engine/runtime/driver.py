@@ -38,7 +38,7 @@ from SpiffWorkflow.util.task import TaskState
 from engine.runtime import sample_data
 from engine.runtime.connectors import ConnectorRegistry, make_connected_engine
 from engine.runtime.instance import LoadedModel
-from engine.runtime.timekeeping import RuntimeEnv
+from engine.runtime.timekeeping import RuntimeEnv, instant
 
 START = datetime(2025, 3, 3, 1, 0, tzinfo=UTC)
 MAX_REPAIRS = 10
@@ -154,7 +154,11 @@ def _form_data(world: _World, element_id: str) -> dict[str, Any]:
     props = info.get("properties") or {}
     schema_name = props.get("formJsonSchemaFilename")
     if schema_name and schema_name in world.files:
-        value = sample_data.from_schema(json.loads(world.files[schema_name]))
+        schema = json.loads(world.files[schema_name])
+        ui_name = props.get("formUiSchemaFilename")
+        if ui_name and ui_name in world.files:
+            schema = sample_data.with_widgets(schema, json.loads(world.files[ui_name]))
+        value = sample_data.from_schema(schema)
         return value if isinstance(value, dict) else {}
     if info.get("form_fields"):
         return sample_data.from_fields(info["form_fields"])
@@ -228,7 +232,7 @@ def _advance_timer(world: _World, wf: BpmnWorkflow, boundary: bool) -> bool:
         if isinstance(value, dict):
             value = value.get("next")
         if isinstance(value, str):
-            due.append(datetime.fromisoformat(value))
+            due.append(instant(value))
     if not due:
         return False
     world.now = max(world.now, min(due)) + timedelta(seconds=1)
@@ -249,10 +253,15 @@ def _synthesize(world: _World, wf: BpmnWorkflow) -> bool:
 def _send(wf: BpmnWorkflow, task: Task, definition: Any) -> bool:
     """Deliver the event a task waits for, as its partner would send it (with the case data)."""
     payload = dict(task.data)
+    known = {name: value for key in wf.correlations.values() for name, value in key.items()}
     for prop in getattr(definition, "correlation_properties", []) or []:
         expression = str(getattr(prop, "retrieval_expression", "") or "")
+        holder, _, field_name = expression.partition(".")
         if expression.isidentifier() and expression not in payload:
             payload[expression] = 1
+        elif holder.isidentifier() and field_name.isidentifier() and holder not in task.data:
+            # `payload_var.topic`: the partner's answer carries the conversation's key there.
+            payload.setdefault(holder, {})[field_name] = known.get(prop.name, 1)
     try:
         wf.send_event(BpmnEvent(definition, payload, dict(task.workflow.correlations)))
     except WorkflowException:

@@ -24,7 +24,7 @@ from engine.runtime.messages import Delivery, OutgoingMessage, WaitingCatch
 from engine.runtime.pruning import prune_finished_history
 from engine.runtime.scripting import MotcuaScriptEngine, ScriptError, make_script_engine
 from engine.runtime.serializer import StateCodec
-from engine.runtime.timekeeping import RuntimeEnv, wall_now
+from engine.runtime.timekeeping import RuntimeEnv, instant, wall_now
 
 _CODEC = StateCodec()
 WALL_CLOCK = RuntimeEnv(now=wall_now)
@@ -238,7 +238,7 @@ class Instance:
                 value = value.get("next") if value.get("cycles") != 0 else None
             if value:
                 element_id = task.task_spec.bpmn_id or task.task_spec.name
-                due.append((element_id, datetime.fromisoformat(value)))
+                due.append((element_id, instant(value)))
         return sorted(due, key=lambda item: item[1])
 
     def next_due_at(self) -> datetime | None:

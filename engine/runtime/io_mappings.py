@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from lxml import etree
 
-from engine.runtime.dialect_tools import Reporter, spiff_child, translate
+from engine.runtime.dialect_tools import Reporter, add_script, translate
 from engine.runtime.idioms import local
 from engine.runtime.juel import is_foreign
-from engine.runtime.properties import CAMUNDA, SPIFF
+from engine.runtime.properties import CAMUNDA
 
 
 def _mapping_value(param: etree._Element, report: Reporter) -> str | None:
@@ -96,6 +96,5 @@ def io_mappings(root: etree._Element, report: Reporter) -> None:
                 continue
             target = pre if local(param) == "inputParameter" else post
             target.append(f"{param.get('name')} = {value}")
-        for name, lines in (("preScript", pre), ("postScript", post)):
-            if lines and task.find(f".//{{{SPIFF}}}{name}") is None:
-                spiff_child(task, name, "\n".join(lines))
+        add_script(task, "preScript", pre, first=True)  # the task's own pre-script reads them
+        add_script(task, "postScript", post, first=False)  # outputs map what the task left

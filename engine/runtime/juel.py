@@ -5,9 +5,11 @@ Python in its sandbox. Only a small, safe subset is translated: names and dotted
 comparisons, boolean and arithmetic operators, `empty`, parentheses, the Java String methods
 toLowerCase(), toUpperCase(), trim(), startsWith(s) and endsWith(s), and in FEEL `not(...)`,
 `x between a and b`, ranges `x in [a..b]` (open ends `(`, `)`, `]a..b[`), lists of values
-`x in ("a", "b")`, `some/every v in list satisfies ...` and `is defined(a.b)` (the sandbox's
-`is_defined('a.b')`: the variable exists, its property too; null counts as defined). Anything
-else (other method calls, beans, `execution`, FEEL functions) raises UntranslatableError, which
+`x in ("a", "b")`, `some/every v in list satisfies ...`, `is defined(a.b)` (the sandbox's
+`is_defined('a.b')`: the variable exists, its property too; null counts as defined), list
+literals of values and variables `["a", b.c]`, and list items by a whole-number position
+`xs[1]` (FEEL counts from 1, and -1 is the last item). Anything else (other method calls, beans,
+`execution`, FEEL functions, contexts, filters `xs[item > 3]`) raises UntranslatableError, which
 the compiler turns into a deploy-time problem naming the expression.
 """
 
@@ -119,7 +121,7 @@ def _translate_tokens(tokens: list[tuple[str, str]], feel: bool) -> str:
                 out.append(value)
         elif kind == "op":
             if value == ".":
-                if prev[0] != "name" and prev != ("op", ")") and prev != ("op", "]"):
+                if prev[0] not in {"name", "py"} and prev != ("op", ")") and prev != ("op", "]"):
                     raise UntranslatableError("a '.' that is not a property path")
                 continue
             if value == "(" and prev[0] == "name" and prev[1] in _STRING_METHODS and not feel:
@@ -216,6 +218,63 @@ def _feel_tests(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return out
 
 
+_NOT_OPERANDS = set(_WORD_OPS) | {"in", "some", "every", "satisfies", "if", "then", "else"}
+
+
+def _ends_operand(token: tuple[str, str]) -> bool:
+    """True when a `[` after this token reads an item of it (else the `[` starts a list)."""
+    kind, value = token
+    if kind == "name":
+        return value not in _NOT_OPERANDS
+    return kind in {"py", "str"} or token in {("op", "]"), ("op", ")")}
+
+
+def _position(inner: list[tuple[str, str]]) -> str:
+    """The Python index for FEEL's `[n]`: FEEL counts from 1, and from -1 backwards."""
+    text = "".join(value for _, value in inner)
+    if not text.removeprefix("-").isdigit():
+        raise UntranslatableError("a filter or a computed position in '[...]'")
+    if int(text) == 0:
+        raise UntranslatableError("'[0]' is not a list position: FEEL counts from 1")
+    return text if text.startswith("-") else str(int(text) - 1)
+
+
+def _list_literal(inner: list[tuple[str, str]]) -> str:
+    """Python for the items of a FEEL list `[a, "b", 3]`: values, variables and their paths."""
+    items: list[list[tuple[str, str]]] = [[]]
+    for token in inner:
+        if token == ("op", ","):
+            items.append([])
+        else:
+            items[-1].append(token)
+    if items == [[]]:
+        return "[]"
+    if any(not item or any(t in {("op", "("), ("op", "[")} for t in item) for item in items):
+        raise UntranslatableError("a list of anything but values and variables")
+    return "[" + ", ".join(_translate_tokens(item, True) for item in items) + "]"
+
+
+def _feel_brackets(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """FEEL `xs[1]` -> `xs[0]` and a list `["a", b]` -> Python, each as one Python token."""
+    out = list(tokens)
+    starts = [i for i, token in enumerate(out) if token == ("op", "[")]
+    for i in reversed(starts):  # from the right, so the indexes on the left stay valid
+        close = next((j for j in range(i + 1, len(out)) if out[j] == ("op", "]")), None)
+        if close is None:
+            raise UntranslatableError("an unclosed '['")
+        inner = out[i + 1 : close]
+        if i and _ends_operand(out[i - 1]):
+            out[i : close + 1] = [("py", f"[{_position(inner)}]")]
+        else:
+            out[i : close + 1] = [("py", _list_literal(inner))]
+    return out
+
+
+def _feel_rewrites(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The FEEL constructs rewritten into Python tokens before the token-by-token translation."""
+    return _feel_brackets(_feel_tests(tokens))
+
+
 def _feel_defined(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """FEEL `is defined(a.b)` -> `is_defined('a.b')` (the sandbox's test for an existing path)."""
     out = list(tokens)
@@ -256,8 +315,8 @@ def _feel_quantifier(tokens: list[tuple[str, str]]) -> str | None:
     variable = tokens[1][1]
     if variable in _FORBIDDEN_NAMES or variable.startswith("_"):
         raise UntranslatableError(f"'{variable}' is not case data")
-    collection = _translate_tokens(_feel_tests(tokens[3:k]), True)
-    condition = _translate_tokens(_feel_tests(tokens[k + 1 :]), True)
+    collection = _translate_tokens(_feel_rewrites(tokens[3:k]), True)
+    condition = _translate_tokens(_feel_rewrites(tokens[k + 1 :]), True)
     word = "any" if tokens[0][1] == "some" else "all"
     return f"{word}(({condition}) for {variable} in {collection})"
 
@@ -281,7 +340,7 @@ def to_python(text: str) -> str:
         tokens = _feel_defined(tokens)
     python = _feel_quantifier(tokens) if feel else None
     if python is None:
-        python = _translate_tokens(_feel_tests(tokens) if feel else tokens, feel)
+        python = _translate_tokens(_feel_rewrites(tokens) if feel else tokens, feel)
     try:
         compile(python, "<condition>", "eval")
     except SyntaxError as exc:

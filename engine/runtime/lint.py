@@ -6,12 +6,13 @@ extensions already Spiff; what the rewrite could not translate was reported ther
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Mapping
 
 from lxml import etree
 
 from engine.domain.errors import ModelProblem
-from engine.runtime.idioms import REPORTED
+from engine.runtime.idioms import REPORTED, element_problem
 from engine.runtime.properties import element_properties
 from engine.runtime.script_names import unavailable_names
 from engine.runtime.scripting import check_expression, check_script
@@ -74,17 +75,7 @@ def lint_process(
 ) -> Iterator[ModelProblem]:
     """Yield every problem found in one BPMN document."""
 
-    def problem(
-        el: etree._Element, message: str, fix: str, severity: str = "error"
-    ) -> ModelProblem:
-        return ModelProblem(
-            message,
-            file=file,
-            line=el.sourceline,
-            element_id=el.get("id", ""),
-            fix=fix,
-            severity=severity,
-        )
+    problem = functools.partial(element_problem, file)
 
     for tag, why in UNSUPPORTED.items():
         for el in root.iter(_q(tag)):
@@ -214,8 +205,8 @@ def _owner(el: etree._Element) -> etree._Element:
 
 
 MISSING_FIX = (
-    "Compute the value in a form, a service task or with working_days()/working_hours(); "
-    "keep dates as ISO-8601 strings."
+    "Compute the value in a form or a service task, or with what model code has: safe builtins, "
+    "datetime/date/timedelta/time on the case clock, working_days()/working_hours()."
 )
 
 

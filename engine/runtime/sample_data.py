@@ -51,6 +51,30 @@ def from_schema(schema: Any, root: Any = None, depth: int = 0) -> Any:
     return _string(schema)
 
 
+# RJSF widgets (SpiffArena's UI schemas) that make a plain string field a date or a date-time.
+_WIDGET_FORMATS = {
+    "date": "date",
+    "alt-date": "date",
+    "datetime": "date-time",
+    "date-time": "date-time",
+    "alt-datetime": "date-time",
+}
+
+
+def with_widgets(schema: Any, ui: Any) -> Any:
+    """schema with the date formats its UI schema's widgets imply: a picker gives ISO-8601 text."""
+    if not isinstance(schema, dict) or not isinstance(ui, dict):
+        return schema
+    props = dict(schema.get("properties") or {})
+    for name, hints in ui.items():
+        widget = hints.get("ui:widget") if isinstance(hints, dict) else None
+        field = props.get(name)
+        if isinstance(widget, str) and widget in _WIDGET_FORMATS and isinstance(field, dict):
+            if field.get("type", "string") == "string" and "format" not in field:
+                props[name] = {**field, "format": _WIDGET_FORMATS[widget]}
+    return {**schema, "properties": props}
+
+
 def _string(schema: dict[str, Any]) -> str:
     fmt = schema.get("format", "")
     if fmt == "date":

@@ -65,13 +65,13 @@ def _footprint(value: Any) -> int:
     return known[id(value)]
 
 
-def _data_problem(level: list[Any]) -> str | None:
+def _data_problem(level: list[Any], scalars: frozenset[type] = DATA_SCALARS) -> str | None:
     """Why the values in level are not plain data of bounded size, or None when they are.
 
     Items are counted as the serializer writes them (an aliased list once per reference), level
     by level; `issuperset(map(type, ...))` runs in C, and most containers hold only scalars.
     """
-    left, depth, scalars = MAX_DATA_ITEMS, 0, DATA_SCALARS
+    left, depth = MAX_DATA_ITEMS, 0
     while level:
         depth += 1
         below: list[Any] = []
@@ -93,15 +93,20 @@ def _data_problem(level: list[Any]) -> str | None:
     return None
 
 
-def check_data(values: Mapping[str, Any], what: str) -> None:
-    """Refuse values that are not plain data (dict/list/str/number/datetime...) or too large."""
-    if DATA_SCALARS.issuperset(map(type, values.values())):
+def check_data(
+    values: Mapping[str, Any], what: str, scalars: frozenset[type] = DATA_SCALARS
+) -> None:
+    """Refuse values that are not plain data (dict/list/str/number/datetime...) or too large.
+
+    `scalars` are the exact types accepted as leaves (model code's dates while it runs).
+    """
+    if scalars.issuperset(map(type, values.values())):
         return
-    if _data_problem([v for v in values.values() if type(v) not in DATA_SCALARS]) is None:
+    if _data_problem([v for v in values.values() if type(v) not in scalars], scalars) is None:
         return
     # Rare: walk again value by value, to name the one at fault.
     for name, value in values.items():
-        problem = _data_problem([value])
+        problem = _data_problem([value], scalars)
         if problem is not None:
             error = ScriptSecurityError if "not data" in problem else ScriptLimitError
             raise error(f"{what} '{name}' {problem}")

@@ -6,10 +6,9 @@ none of those provides, and not defined by the code itself, can only fail when t
 (`get_current_user()`, `timedelta(days=1)`); so can a module function used without the module
 (`datetime.now()`, `time.time()`). Both are refused at deploy with the name instead.
 
-`datetime`, `timedelta` and `time` are deliberately not offered: `now()` would read the wall
-clock, not the case's (injected) clock, so replay and tests would see other values, and their
-objects are not JSON task data. Dates are ISO-8601 strings; working time comes from
-`working_days()` and `working_hours()`.
+`datetime`, `date`, `timedelta`, `timezone` and `time` are stand-ins on the case clock
+(script_dates); a module function they leave out (`time.sleep()`, `time.monotonic()`) is refused
+at deploy too. Working time comes from `working_days()` and `working_hours()`.
 """
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ import textwrap
 from collections.abc import Iterator
 
 from engine.runtime.script_builtins import SAFE_BUILTINS
+from engine.runtime.script_dates import STAND_INS
 from engine.runtime.script_scope import SCOPE_NAMES
 from engine.runtime.timekeeping import RuntimeEnv, wall_now
 
@@ -38,14 +38,12 @@ MODULE_ATTRIBUTES: dict[str, frozenset[str]] = {
     "re": frozenset({"match", "search", "sub", "findall", "compile", "fullmatch"}),
     "os": frozenset({"environ", "getenv", "path", "system", "listdir"}),
 }
-NO_DATE_MODULE = (
-    "dates are ISO-8601 strings; working time comes from working_days()/working_hours()"
-)
 
 
 def helper_names() -> frozenset[str]:
     """What model code may call besides what it defines: safe builtins, helpers, print()."""
-    return frozenset(SAFE_BUILTINS) | frozenset(RuntimeEnv(now=wall_now).helpers()) | SCOPE_NAMES
+    helpers = frozenset(RuntimeEnv(now=wall_now).helpers())
+    return frozenset(SAFE_BUILTINS) | helpers | SCOPE_NAMES | STAND_INS.keys()
 
 
 def unavailable_names(source: str, mode: str) -> list[str]:
@@ -55,7 +53,7 @@ def unavailable_names(source: str, mode: str) -> list[str]:
         tree = ast.parse(text, mode=mode)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return []  # the restricted compile reports what is wrong with the code itself
-    bound = set(_bound(tree))
+    bound = frozenset(_bound(tree))
     known = helper_names() | bound
     found: dict[tuple[int, int, str], None] = {}
     for node in ast.walk(tree):
@@ -64,17 +62,16 @@ def unavailable_names(source: str, mode: str) -> list[str]:
             if node.func.id not in known:
                 message = (
                     f"calls '{node.func.id}()', which model code does not have "
-                    "(only safe builtins, working_days() and working_hours())"
+                    "(only safe builtins, datetime/date/timedelta/time, working_days() and "
+                    "working_hours())"
                 )
         elif (
             isinstance(node, ast.Attribute)
             and isinstance(node.value, ast.Name)
-            and node.value.id not in known
+            and node.value.id not in bound
             and node.attr in MODULE_ATTRIBUTES.get(node.value.id, ())
         ):
-            module = node.value.id
-            why = NO_DATE_MODULE if module in ("datetime", "time") else "modules cannot be used"
-            message = f"uses '{module}.{node.attr}', but model code has no '{module}': {why}"
+            message = _module_use(node.value.id, node.attr, known)
         if message:
             found[(getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1, message)] = None
     # In reading order, each missing name once.
@@ -82,6 +79,19 @@ def unavailable_names(source: str, mode: str) -> list[str]:
     for line, column, message in sorted(found):
         problems.setdefault(message, f"line {line}, column {column}: {message}")
     return list(problems.values())
+
+
+def _module_use(module: str, attr: str, known: frozenset[str]) -> str:
+    """Why `module.attr` cannot run, or '' when the sandbox provides it."""
+    stand_in = STAND_INS.get(module)
+    if stand_in is not None:
+        if attr in stand_in.names:
+            return ""
+        offered = ", ".join(sorted(stand_in.names))
+        return f"uses '{module}.{attr}', which model code's '{module}' does not have ({offered})"
+    if module in known:
+        return ""
+    return f"uses '{module}.{attr}', but model code has no '{module}': modules cannot be used"
 
 
 def _bound(tree: ast.AST) -> Iterator[str]:

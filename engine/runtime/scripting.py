@@ -19,6 +19,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from engine.runtime.script_budget import run_with_budget
 from engine.runtime.script_data import DATA_SCALARS, check_data, check_render
+from engine.runtime.script_dates import DATE_SCALARS, STAND_INS, iso_data, iso_value
 from engine.runtime.script_errors import (
     ScriptError,
     ScriptLimitError,
@@ -104,6 +105,9 @@ def compile_code(source: str, mode: str) -> CodeType:
 
 
 _PLAIN = DATA_SCALARS | {dict, list, tuple, set}
+# What model code may hold while it runs; dates become ISO-8601 text before they are kept.
+_RUN_SCALARS = DATA_SCALARS | DATE_SCALARS
+_JSON_SCALARS = frozenset({type(None), bool, int, float, str})
 
 
 def _is_data(value: Any) -> bool:
@@ -125,8 +129,11 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[mis
         hidden = sorted(name for name in helpers if name.startswith("_"))
         if hidden:
             raise ValueError(f"helper names may not start with '_': {hidden}")
-        super().__init__(helpers)
+        # The date stand-ins come first: a helper of the same name replaces them, and task
+        # data may too (a form field called `date` or `time` is common), unlike other helpers.
+        super().__init__({**STAND_INS, **helpers})
         self.cpu_seconds = cpu_seconds
+        self._fixed = frozenset(self.globals) - STAND_INS.keys()
         self._hidden = frozenset(GUARDS) | frozenset(self.globals) | {DEFINED}
 
     def _scope(self, context: Mapping[str, Any], external: Mapping[str, Any]) -> dict[str, Any]:
@@ -136,7 +143,10 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[mis
             check_data(external, "task data field")
         # Guards go last: task data must never replace them.
         scope = {**self.globals, **external, **context, **GUARDS}
-        scope[DEFINED] = definer(scope, self._hidden)
+        hidden = self._hidden
+        if not STAND_INS.keys().isdisjoint(context):
+            hidden = hidden - context.keys()  # the data's own `date` is defined
+        scope[DEFINED] = definer(scope, hidden)
         return scope
 
     def evaluate(
@@ -149,8 +159,10 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[mis
         code = compile_code(expression, "eval")
         scope = self._scope(context, external_context or {})
         value = self._run(eval, code, scope)
-        if type(value) not in DATA_SCALARS:
-            check_data({"value": value}, "the expression's")
+        if type(value) not in _JSON_SCALARS:
+            if type(value) not in DATA_SCALARS:
+                check_data({"value": value}, "the expression's", _RUN_SCALARS)
+            value = iso_value(value)  # a timer, a payload: dates as ISO-8601 text
         return value
 
     def execute(
@@ -162,17 +174,18 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[mis
     ) -> bool:
         """Run a script; the data variables it leaves replace the task data; print() to `printed`."""
         external = external_context or {}
-        clash = sorted((set(self.globals) | set(external) | {DEFINED}) & set(context))
+        clash = sorted((self._fixed | set(external) | {DEFINED}) & set(context))
         if clash:
             raise ScriptError(f"task data hides the helper(s) {clash}: rename the field(s)")
         code = compile_code(script, "exec")
         scope = self._scope(context, external)
         scope["_print_"] = (printed or Printed()).collector
         self._run(exec, code, scope)
-        reserved = GUARDS.keys() | self.globals.keys() | external.keys() | {DEFINED, "_print_"}
-        # Functions, modules and iterators the script made stay behind; data must be data.
+        reserved = GUARDS.keys() | self._fixed | external.keys() | {DEFINED, "_print_"}
+        # Functions, modules, iterators and the date stand-ins stay behind; data must be data.
         result = {k: v for k, v in scope.items() if k not in reserved and _is_data(v)}
-        check_data(result, "script variable")
+        check_data(result, "script variable", _RUN_SCALARS)
+        iso_data(result)
         for name in [name for name in context if name not in result]:
             del context[name]  # the script deleted it (or turned it into a function)
         context.update(result)

@@ -21,11 +21,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
+from zoneinfo import ZoneInfo
 
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as _spiff_timer
 
 if TYPE_CHECKING:
     from engine.runtime.connectors import ConnectorRegistry
+
+# Local time of the engine whatever the host's zone: a naive date in a model is Vietnamese time.
+CASE_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 class Calendar(Protocol):
@@ -94,6 +98,12 @@ _CURRENT: contextvars.ContextVar[RuntimeEnv | None] = contextvars.ContextVar(
 )
 
 
+def instant(text: str) -> datetime:
+    """The instant an ISO-8601 date names; without an offset it is Vietnamese time (CASE_ZONE)."""
+    value = datetime.fromisoformat(text)
+    return value if value.tzinfo is not None else value.replace(tzinfo=CASE_ZONE)
+
+
 def wall_now() -> datetime:
     """The wall clock (UTC), for runs outside any service command."""
     return datetime.now(UTC)
@@ -121,11 +131,30 @@ class _EngineDatetime(datetime):
     def now(cls, tz: Any = None) -> Any:  # type: ignore[override]
         now = current_now()
         if tz is None:
-            return now.astimezone().replace(tzinfo=None)
+            return now.astimezone(CASE_ZONE).replace(tzinfo=None)
         return now.astimezone(tz)
 
 
+_LIBRARY_DURATION = _spiff_timer.TimerEventDefinition.parse_iso_duration
+
+
+def _parse_iso_duration(expression: str) -> Any:
+    # The library drops a leading '-': "-PT1M" (a negative timedelta) would wait one minute.
+    if str(expression).lstrip().startswith("-"):
+        raise ValueError(f"timer duration {expression!r} is negative: a timer cannot wait back")
+    return _LIBRARY_DURATION(expression)
+
+
 def install() -> None:
-    """Point SpiffWorkflow's timer module at the engine clock (idempotent)."""
+    """Point SpiffWorkflow's timer module at the engine clock and zone (idempotent).
+
+    The library reads a naive timer date (`2026-12-10T08:00`) in the host's zone, fixed when it
+    is imported; here it is Vietnamese time on every host, so a worker in a UTC container and
+    one set to Hanoi time fire it at the same instant, and replay agrees with both. A negative
+    duration is refused instead of being read as positive.
+    """
     if _spiff_timer.datetime is not _EngineDatetime:
         _spiff_timer.datetime = _EngineDatetime  # type: ignore[misc]
+        _spiff_timer.LOCALTZ = CASE_ZONE
+        timer = _spiff_timer.TimerEventDefinition
+        timer.parse_iso_duration = staticmethod(_parse_iso_duration)  # type: ignore[method-assign]

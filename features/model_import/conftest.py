@@ -34,9 +34,10 @@ META = {
 
 @dataclass
 class Upload:
-    """The BPMN document a scenario validated, as sent."""
+    """The BPMN document a scenario validated, as sent, and who received its dossier."""
 
     document: str = ""
+    receiver: str = ""
 
 
 @pytest.fixture
@@ -50,8 +51,7 @@ def analyst_signed_in(world: World, user: str) -> None:
     world.headers[user] = world.token_for(user, ["analyst"], [])
 
 
-@when(parsers.parse('"{user}" validates a procedure whose definitions hold:'))
-def validate(world: World, upload: Upload, user: str, docstring: str) -> None:
+def _send(world: World, upload: Upload, user: str, docstring: str, path: str) -> None:
     document = f"{HEAD}{docstring}\n</bpmn:definitions>\n"
     upload.document = document
     files = {
@@ -59,7 +59,36 @@ def validate(world: World, upload: Upload, user: str, docstring: str) -> None:
         BPMN_FILE: document.encode(),
     }
     parts = {"files": [(io.BytesIO(body), name) for name, body in files.items()]}
-    world.last = world.client.post("/process-models/validate", data=parts, headers=world.as_(user))
+    world.last = world.client.post(path, data=parts, headers=world.as_(user))
+
+
+@when(parsers.parse('"{user}" validates a procedure whose definitions hold:'))
+def validate(world: World, upload: Upload, user: str, docstring: str) -> None:
+    _send(world, upload, user, docstring, "/process-models/validate")
+
+
+@when(parsers.parse('"{user}" deploys a procedure whose definitions hold:'))
+def deploy(world: World, upload: Upload, user: str, docstring: str) -> None:
+    _send(world, upload, user, docstring, "/process-models")
+    assert world.last.status_code == 201, world.last.get_json()
+
+
+@given(parsers.parse('the officer "{user}" of unit "{unit}" is signed in'))
+def officer_signed_in(world: World, user: str, unit: str) -> None:
+    world.headers[user] = world.token_for(user, ["officer"], [unit])
+
+
+@when(parsers.parse('"{user}" receives a dossier of it at unit "{unit}"'))
+def receive_dossier(world: World, upload: Upload, user: str, unit: str) -> None:
+    applicant = {"full_name": "Trần Văn Bình"}
+    body = {"procedure_id": PROCEDURE, "channel": 1, "unit": unit, "applicant": applicant}
+    assert world.receive(user, body).status_code == 201, world.last.get_json()
+    upload.receiver = user
+
+
+@then(parsers.parse('the case data holds "{name}" = {value}'))
+def case_data_holds(world: World, upload: Upload, name: str, value: str) -> None:
+    assert world.case(upload.receiver)["data"][name] == json.loads(value)
 
 
 def _accepted(world: World) -> list[dict[str, Any]]:

@@ -197,6 +197,45 @@ Feature: A model drawn in another modeller deploys with its meaning kept, or is 
       """
     Then the procedure is accepted
 
+  Scenario: A SpiffArena script that stamps the dossier reads the case clock, in Hanoi time
+    Given it is 9:15 on Monday 7 December 2026
+    And the officer "cv.binh" of unit "UBND-TEST" is signed in
+    When "analyst.an" deploys a procedure whose definitions hold:
+      """
+      <bpmn:process id="import_demo" isExecutable="true">
+        <bpmn:startEvent id="start"/>
+        <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="stamp"/>
+        <bpmn:scriptTask id="stamp">
+          <bpmn:script>stamped_at = datetime.now()
+      reply_by = date.today() + timedelta(days=3)
+      stamped_utc = datetime.datetime.utcfromtimestamp(time.time()).strftime("%H:%M")</bpmn:script>
+        </bpmn:scriptTask>
+        <bpmn:sequenceFlow id="f2" sourceRef="stamp" targetRef="review"/>
+        <bpmn:userTask id="review" camunda:candidateGroups="officer"/>
+        <bpmn:sequenceFlow id="f3" sourceRef="review" targetRef="end"/>
+        <bpmn:endEvent id="end"/>
+      </bpmn:process>
+      """
+    And "cv.binh" receives a dossier of it at unit "UBND-TEST"
+    Then the case data holds "stamped_at" = "2026-12-07T09:15:00"
+    And the case data holds "reply_by" = "2026-12-10"
+    And the case data holds "stamped_utc" = "02:15"
+
+  Scenario: A script that would sleep is refused naming the function
+    When "analyst.an" validates a procedure whose definitions hold:
+      """
+      <bpmn:process id="import_demo" isExecutable="true">
+        <bpmn:startEvent id="start"/>
+        <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="pause"/>
+        <bpmn:scriptTask id="pause">
+          <bpmn:script>time.sleep(60)</bpmn:script>
+        </bpmn:scriptTask>
+        <bpmn:sequenceFlow id="f2" sourceRef="pause" targetRef="end"/>
+        <bpmn:endEvent id="end"/>
+      </bpmn:process>
+      """
+    Then the procedure is refused naming "pause", its line and "uses 'time.sleep'"
+
   Scenario: A subprocess drawn collapsed with nothing inside is refused naming it
     When "analyst.an" validates a procedure whose definitions hold:
       """
@@ -222,3 +261,51 @@ Feature: A model drawn in another modeller deploys with its meaning kept, or is 
       </bpmn:process>
       """
     Then the procedure is refused saying "id 'approval' is used by more than one element"
+
+  Scenario: A SpiffArena escalation saved with an error code is read as its escalation code
+    When "analyst.an" validates a procedure whose definitions hold:
+      """
+      <bpmn:process id="import_demo" isExecutable="true">
+        <bpmn:startEvent id="start"/>
+        <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="review"/>
+        <bpmn:userTask id="review" camunda:candidateGroups="counter"/>
+        <bpmn:sequenceFlow id="f2" sourceRef="review" targetRef="end"/>
+        <bpmn:boundaryEvent id="escalated" attachedToRef="review">
+          <bpmn:escalationEventDefinition escalationRef="late"/>
+        </bpmn:boundaryEvent>
+        <bpmn:sequenceFlow id="f3" sourceRef="escalated" targetRef="end"/>
+        <bpmn:endEvent id="end"/>
+      </bpmn:process>
+      <bpmn:escalation id="late" name="Late" errorCode="26"/>
+      """
+    Then the procedure is accepted with a warning on "late" saying "(a SpiffArena modeller slip): read as escalationCode"
+
+  Scenario: The stray message reference SpiffArena writes on a message start event is ignored
+    When "analyst.an" validates a procedure whose definitions hold:
+      """
+      <bpmn:process id="import_demo" isExecutable="true">
+        <bpmn:startEvent id="start" messageRef="[object Object]">
+          <bpmn:messageEventDefinition messageRef="application_message"/>
+        </bpmn:startEvent>
+        <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="review"/>
+        <bpmn:userTask id="review" camunda:candidateGroups="counter"/>
+        <bpmn:sequenceFlow id="f2" sourceRef="review" targetRef="end"/>
+        <bpmn:endEvent id="end"/>
+      </bpmn:process>
+      <bpmn:message id="application_message" name="application_received"/>
+      """
+    Then the procedure is accepted with a warning on "start" saying "ignored, the event's message event definition names message 'application_received'"
+
+  Scenario: A start event naming a message without being a message event is refused naming it
+    When "analyst.an" validates a procedure whose definitions hold:
+      """
+      <bpmn:process id="import_demo" isExecutable="true">
+        <bpmn:startEvent id="start" messageRef="application_message"/>
+        <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="review"/>
+        <bpmn:userTask id="review" camunda:candidateGroups="counter"/>
+        <bpmn:sequenceFlow id="f2" sourceRef="review" targetRef="end"/>
+        <bpmn:endEvent id="end"/>
+      </bpmn:process>
+      <bpmn:message id="application_message" name="application_received"/>
+      """
+    Then the procedure is refused naming "start", its line and "no message event definition"

@@ -16,15 +16,15 @@ from tests.unit.runtime.bpmn_samples import doc, flow
             "approver = get_current_user()['username']",
             "exec",
             "line 1, column 12: calls 'get_current_user()', which model code does not have "
-            "(only safe builtins, working_days() and working_hours())",
+            "(only safe builtins, datetime/date/timedelta/time, working_days() and "
+            "working_hours())",
         ),
         (
-            "due = (datetime.now() + timedelta(days=1)).isoformat()",
+            "time.sleep(5)",
             "exec",
-            "line 1, column 8: uses 'datetime.now', but model code has no 'datetime': dates are "
-            "ISO-8601 strings; working time comes from working_days()/working_hours()",
+            "line 1, column 1: uses 'time.sleep', which model code's 'time' does not have "
+            "(gmtime, localtime, mktime, strftime, time, time_ns)",
         ),
-        ("stamp = time.time()\ndel time", "exec", "uses 'time.time'"),
         ("json.loads(payload)['x']", "eval", "uses 'json.loads'"),
     ],
 )
@@ -41,6 +41,9 @@ def test_a_missing_function_or_module_is_named(source: str, mode: str, expected:
         "square = lambda n: n * n\nval = square(4)",
         "items.append(1)\nname = applicant['name'].upper()",
         "due = working_days(2)",
+        "due = (datetime.now() + timedelta(days=1)).isoformat()",
+        "stamp = time.time()\ndel time",
+        "day = datetime.date.today()",
         "time = '09:00'\nhour = time.split(':')[0]",
         "d = date.split('-')",
         "ok = x(\n",  # a syntax error is the restricted compile's to report
@@ -50,10 +53,11 @@ def test_what_the_sandbox_provides_or_the_code_defines_passes(source: str) -> No
     assert unavailable_names(source, "exec") == []
 
 
-def test_the_helpers_are_the_safe_builtins_and_the_working_time_functions() -> None:
+def test_the_helpers_are_the_safe_builtins_the_dates_and_the_working_time_functions() -> None:
     names = helper_names()
     assert {"len", "sorted", "working_days", "working_hours"} <= names
-    assert not {"datetime", "timedelta", "time", "get_current_user"} & names
+    assert {"datetime", "date", "timedelta", "timezone", "time"} <= names
+    assert "get_current_user" not in names
 
 
 def test_a_script_task_calling_a_missing_function_is_refused_at_deploy_with_a_fix() -> None:
@@ -61,7 +65,7 @@ def test_a_script_task_calling_a_missing_function_is_refused_at_deploy_with_a_fi
         '<bpmn:startEvent id="s"/>'
         + flow("s", "stamp", "f1")
         + '<bpmn:scriptTask id="stamp" scriptFormat="python"><bpmn:script>'
-        "due = (datetime.now() + timedelta(days=3)).isoformat()</bpmn:script></bpmn:scriptTask>"
+        "approver = get_current_user()</bpmn:script></bpmn:scriptTask>"
         + flow("stamp", "e", "f2")
         + '<bpmn:endEvent id="e"/>'
     )
@@ -69,5 +73,5 @@ def test_a_script_task_calling_a_missing_function_is_refused_at_deploy_with_a_fi
     assert compiled is None
     problem = next(p for p in problems if p.severity == "error")
     assert problem.element_id == "stamp" and problem.line
-    assert "uses 'datetime.now'" in problem.message
+    assert "calls 'get_current_user()'" in problem.message
     assert "working_days()" in problem.fix

@@ -57,6 +57,22 @@ def test_camunda_input_and_output_parameters_of_a_script_task_are_applied() -> N
     assert case.data == {"amount": 1500, "limit": "1000", "over": True, "verdict": True}
 
 
+def test_camunda_parameters_run_around_the_tasks_own_pre_and_post_scripts() -> None:
+    task = (
+        '<bpmn:scriptTask id="site" scriptFormat="python"><bpmn:extensionElements>'
+        "<camunda:inputOutput>"
+        '<camunda:inputParameter name="limit">${cap}</camunda:inputParameter>'
+        '<camunda:outputParameter name="verdict">${checked}</camunda:outputParameter>'
+        "</camunda:inputOutput>"
+        "<spiffworkflow:preScript>\n    doubled = limit * 2\n  </spiffworkflow:preScript>"
+        "<spiffworkflow:postScript>checked = over</spiffworkflow:postScript>"
+        "</bpmn:extensionElements>"
+        "<bpmn:script>over = amount &gt; doubled</bpmn:script></bpmn:scriptTask>"
+    )
+    case = Instance.start(_chain(task), {"amount": 1500, "cap": 500})
+    assert case.data["doubled"] == 1000 and case.data["verdict"] is True
+
+
 @pytest.mark.parametrize("hook", ["pre", "post"])
 def test_a_failing_pre_or_post_script_of_a_script_task_names_the_task(hook: str) -> None:
     failing = {hook: "ratio = 1 / 0"}
