@@ -331,10 +331,11 @@ def _step(world: _World, wf: BpmnWorkflow, done: list[str]) -> bool:
     )
 
 
-def _supply_missing(exc: WorkflowException) -> bool:
+def _supply_missing(exc: WorkflowException, in_prescript: bool = False) -> bool:
     """Give a failed task the variable it missed, as a start form would have; True if done."""
     task = getattr(exc, "task", None)
     text = f"{exc} {exc.__cause__ or ''}"
+    in_prescript = in_prescript or "Pre-Script" in text
     match = _MISSING.search(text)
     if task is None or match is None:
         return False
@@ -351,9 +352,24 @@ def _supply_missing(exc: WorkflowException) -> bool:
         sources = [c for c in code if isinstance(c, str) and c.strip()] or [text]
         guesses = [sample_data.guess_value(name, source) for source in sources]
         task.data[name] = next((g for g in guesses if g != 1), 1)
-    if task.state == TaskState.ERROR:
-        task._set_state(TaskState.READY)
+    _retry(task, in_prescript)
     return True
+
+
+def _retry(task: Task, in_prescript: bool) -> None:
+    """Make a failed task ready again; a pre-script that failed runs again first, as it would
+    on the task's way to ready (its post-script reads what the pre-script set)."""
+    if task.state != TaskState.ERROR:
+        return
+    prescript = getattr(task.task_spec, "prescript", None)
+    if in_prescript and prescript:
+        try:
+            task.workflow.script_engine.execute(task, prescript)
+        except WorkflowException as exc:
+            if not _supply_missing(exc, in_prescript=True):
+                raise
+            return  # the nested repair ran the pre-script and made the task ready
+    task._set_state(TaskState.READY)
 
 
 def _supply_key(task: Task, key: str) -> bool:
@@ -376,8 +392,7 @@ def _supply_key(task: Task, key: str) -> bool:
                 target = task.data.get(holder.id)
                 if isinstance(target, dict) and key not in target:
                     target[key] = sample_data.guess_value(key, source)
-                    if task.state == TaskState.ERROR:
-                        task._set_state(TaskState.READY)
+                    _retry(task, False)
                     return True
     return False
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+from engine.runtime.feel_functions import feel_calls
+
 __all__ = ["UntranslatableError", "is_foreign", "to_python"]
 
 _TOKEN = re.compile(
@@ -321,6 +323,10 @@ def _feel_quantifier(tokens: list[tuple[str, str]]) -> str | None:
     return f"{word}(({condition}) for {variable} in {collection})"
 
 
+def _feel_argument(tokens: list[tuple[str, str]]) -> str:
+    return _translate_tokens(_feel_rewrites(tokens), True)
+
+
 def to_python(text: str) -> str:
     """Python for a JUEL or FEEL expression; plain Python is returned unchanged.
 
@@ -337,7 +343,7 @@ def to_python(text: str) -> str:
     if not tokens:
         raise UntranslatableError("the expression is empty")
     if feel:
-        tokens = _feel_defined(tokens)
+        tokens = feel_calls(_feel_defined(tokens), _feel_argument)
     python = _feel_quantifier(tokens) if feel else None
     if python is None:
         python = _translate_tokens(_feel_rewrites(tokens) if feel else tokens, feel)

@@ -210,7 +210,7 @@ LIST_METHODS = frozenset({"append", "extend", "insert", "pop", "remove"})
 
 def guess_value(name: str, source: str) -> Any:
     """A value for a variable the code reads but nothing set: iterated or appended to -> list,
-    else 1."""
+    joined -> a list of texts, read by key -> a dict, else 1."""
     try:
         tree = ast.parse(source.strip() or "0", mode="exec")
     except (SyntaxError, ValueError):
@@ -229,6 +229,21 @@ def guess_value(name: str, source: str) -> Any:
         if isinstance(node, ast.Compare) and isinstance(node.left, ast.Name):
             if node.left.id == name and isinstance(node.comparators[0], ast.Constant):
                 return node.comparators[0].value
+        if (  # name["key"]: a record (its keys are supplied as they are read)
+            isinstance(node, ast.Subscript)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == name
+            and isinstance(node.slice, ast.Constant)
+            and isinstance(node.slice.value, str)
+        ):
+            return {}
+        if (  # ", ".join(name): a list of texts
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "join"
+            and any(isinstance(a, ast.Name) and a.id == name for a in node.args)
+        ):
+            return ["1", "2"]
     return 1
 
 

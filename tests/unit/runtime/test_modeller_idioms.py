@@ -12,6 +12,7 @@ from engine.runtime.connectors import ConnectorRegistry
 from engine.runtime.driver import drive
 from engine.runtime.instance import Instance, LoadedModel
 from engine.runtime.juel import UntranslatableError, to_python
+from engine.runtime.scripting import SandboxEnvironment
 from engine.services.conformance import bundle_for
 from tests.unit.runtime.bpmn_samples import doc, flow
 
@@ -53,6 +54,15 @@ def _model(files: dict[str, bytes], process_id: str = "p") -> LoadedModel:
         ("=weather[1].main", "weather[0]['main']"),  # FEEL counts list items from 1
         ("=xs[-1]", "xs[-1]"),
         ('=["in bed", status.text]', "[\"in bed\", status['text']]"),
+        ('= string join(risks, ", ")', '(", ").join(risks)'),
+        ("=string join([a, b.c])", "''.join([a, b['c']])"),
+        ("=count(docs) > 2 and sum(fees) < 100", "len(docs) > 2 and sum(fees) < 100"),
+        ('=upper case(name) = "AN"', '(name).upper() == "AN"'),
+        ("=count(upper case(x))", "len((x).upper())"),
+        (
+            '=contains(title, "x") or starts with(code, "HN")',
+            '(("x") in (title)) or (code).startswith("HN")',
+        ),
     ],
 )
 def test_more_juel_and_feel_forms_become_python(source: str, python: str) -> None:
@@ -60,10 +70,28 @@ def test_more_juel_and_feel_forms_become_python(source: str, python: str) -> Non
 
 
 @pytest.mark.parametrize(
+    ("source", "value"),
+    [
+        ('= string join(risks, ", ")', "fraud, debt"),
+        ("=string join(risks)", "frauddebt"),
+        ('=count(risks) = 2 and contains(upper case(name), "AN")', True),
+        ("=max(scores) - min(scores)", 7),
+    ],
+)
+def test_feel_functions_give_feels_values_in_the_sandbox(source: str, value: object) -> None:
+    data = {"risks": ["fraud", "debt"], "name": "Lan", "scores": [3, 10, 5]}
+    assert SandboxEnvironment().evaluate(to_python(source), data) == value
+
+
+@pytest.mark.parametrize(
     "source",
     [
         "${x.length()}",
-        "=upper case(x)",
+        "=upper case(x, y)",
+        "=string join(a, b, c)",
+        "=string join()",
+        "=count(x",
+        "=substring(x, 1)",
         "=x in [1..y()]",
         "=some x in xs",
         "=x between 1",

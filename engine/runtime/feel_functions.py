@@ -1,0 +1,80 @@
+"""FEEL built-in functions Camunda 8 models call most, as Python the sandbox runs.
+
+`string join(risks, ", ")` becomes `", ".join(risks)`, `count(xs)` becomes `len(xs)`, and so on
+(the table below). Each argument is translated as a FEEL expression of its own. A function
+outside the table, or called with another number of arguments, stays a call, which the
+translation then refuses naming it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+Token = tuple[str, str]
+Translate = Callable[[list[Token]], str]
+
+# (name words, argument count) -> Python, with {0}, {1} the translated arguments.
+FUNCTIONS: dict[tuple[tuple[str, ...], int], str] = {
+    (("string", "join"), 1): "''.join({0})",
+    (("string", "join"), 2): "({1}).join({0})",
+    (("count",), 1): "len({0})",
+    (("string", "length"), 1): "len({0})",
+    (("sum",), 1): "sum({0})",
+    (("min",), 1): "min({0})",
+    (("max",), 1): "max({0})",
+    (("abs",), 1): "abs({0})",
+    (("upper", "case"), 1): "({0}).upper()",
+    (("lower", "case"), 1): "({0}).lower()",
+    (("contains",), 2): "(({1}) in ({0}))",
+    (("starts", "with"), 2): "({0}).startswith({1})",
+    (("ends", "with"), 2): "({0}).endswith({1})",
+}
+_NAMES = {words for words, _ in FUNCTIONS}
+_OPEN = {("op", "("), ("op", "[")}
+_CLOSE = {("op", ")"), ("op", "]")}
+
+
+def _arguments(tokens: list[Token], start: int) -> tuple[list[list[Token]], int] | None:
+    """The arguments of the call whose '(' is at start, split at top-level commas, and the index
+    of its ')'; None when the parentheses do not close."""
+    depth, args = 0, [[]]  # type: tuple[int, list[list[Token]]]
+    for i in range(start, len(tokens)):
+        token = tokens[i]
+        if token in _OPEN:
+            depth += 1
+            if depth == 1:
+                continue
+        elif token in _CLOSE:
+            depth -= 1
+            if depth == 0:
+                return ([] if args == [[]] else args), i
+        elif token == ("op", ",") and depth == 1:
+            args.append([])
+            continue
+        args[-1].append(token)
+    return None
+
+
+def feel_calls(tokens: list[Token], translate: Translate) -> list[Token]:
+    """tokens with each call of a FEEL function of the table as one Python token."""
+    out = list(tokens)
+    i = len(out) - 1
+    while i >= 0:  # from the right, so an argument's own calls are rewritten first
+        for words in sorted(_NAMES, key=len, reverse=True):
+            end = i + len(words)
+            if tuple(t[1] for t in out[i:end]) != words or out[end : end + 1] != [("op", "(")]:
+                continue
+            if any(t[0] != "name" for t in out[i:end]) or (i and out[i - 1] == ("op", ".")):
+                continue
+            found = _arguments(out, end)
+            if found is None:
+                break
+            args, close = found
+            template = FUNCTIONS.get((words, len(args)))
+            if template is None or not all(args):
+                break
+            python = template.format(*(translate(arg) for arg in args))
+            out[i : close + 1] = [("py", python)]
+            break
+        i -= 1
+    return out
