@@ -14,6 +14,7 @@ import re
 from lxml import etree
 
 from engine.domain.errors import ModelProblem
+from engine.runtime.dialect_tools import add_script
 from engine.runtime.juel import UntranslatableError, is_foreign, to_python
 
 _RANGE = re.compile(r"^([\[\]\(])\s*(.+?)\s*\.\.\s*(.+?)\s*([\[\]\)])$")
@@ -241,6 +242,5 @@ def wire_business_rules(
             names, policy = table_outputs[decision]
             mapping = task.get(f"{{{MOTCUA}}}decisionResult") or "resultList"
             script = result_script(variable, mapping, names, policy)
-            ext = task.find(f"{{{BPMN}}}extensionElements")
-            if ext is not None and ext.find(f"{{{SPIFF}}}postScript") is None:
-                etree.SubElement(ext, f"{{{SPIFF}}}postScript").text = script
+            # First: the task's own post-script and output mappings read the result variable.
+            add_script(task, "postScript", [script], first=True)

@@ -190,12 +190,15 @@ def test_garbage_never_crashes_the_validator(content: bytes) -> None:
     assert problems and all(p.file == "m.bpmn" for p in problems)
 
 
-def test_dmn_with_several_decisions_is_evaluated_with_its_requirements() -> None:
+def _approver_model(mappings: str = "") -> LoadedModel:
+    """A business rule task deciding the approver group from the amount, then a user task."""
+    extension = f"<bpmn:extensionElements>{mappings}</bpmn:extensionElements>" if mappings else ""
     body = (
         '<bpmn:startEvent id="s"/>'
         + flow("s", "rule", "f1")
         + '<bpmn:businessRuleTask id="rule" camunda:decisionRef="approver" '
-        'camunda:resultVariable="approver_group" camunda:mapDecisionResult="singleEntry"/>'
+        f'camunda:resultVariable="approver_group" camunda:mapDecisionResult="singleEntry">'
+        f"{extension}</bpmn:businessRuleTask>"
         + flow("rule", "t", "f2")
         + '<bpmn:userTask id="t"/>'
         + flow("t", "e", "f3")
@@ -203,6 +206,20 @@ def test_dmn_with_several_decisions_is_evaluated_with_its_requirements() -> None
     )
     compiled, problems = compile_process({"m.bpmn": doc(body), "d.dmn": DMN}, "p")
     assert compiled is not None, [str(p) for p in problems]
-    model = LoadedModel.from_json("h", compiled.spec_json, compiled.elements)
+    return LoadedModel.from_json("h", compiled.spec_json, compiled.elements)
+
+
+def test_dmn_with_several_decisions_is_evaluated_with_its_requirements() -> None:
+    model = _approver_model()
     assert Instance.start(model, {"amount": 300}).data["approver_group"] == "clerk"
     assert Instance.start(model, {"amount": 3000}).data["approver_group"] == "leader"
+
+
+def test_a_decision_result_is_stored_before_the_tasks_own_output_mapping_reads_it() -> None:
+    model = _approver_model(
+        "<camunda:inputOutput>"
+        '<camunda:outputParameter name="routed_to">${approver_group}</camunda:outputParameter>'
+        "</camunda:inputOutput>"
+    )
+    data = Instance.start(model, {"amount": 3000}).data
+    assert (data["approver_group"], data["routed_to"]) == ("leader", "leader")
