@@ -62,20 +62,31 @@ class UntranslatableError(ValueError):
     """The expression is JUEL/FEEL that the engine cannot evaluate safely."""
 
 
+# BPMN's default expression language is XPath; modellers (Signavio, MIWG C.1.1) write
+# `bpmn:getDataObject('approved') = 'yes'`, which reads the data object as a variable.
+_GET_DATA_OBJECT = re.compile(r"\b[A-Za-z_][\w.-]*:getDataObject\(\s*'([A-Za-z_]\w*)'\s*\)")
+
+
 def is_foreign(text: str) -> bool:
-    """True when the text is JUEL (`${..}`, `#{..}`) or FEEL (`=..`) rather than Python."""
+    """True when the text is JUEL (`${..}`, `#{..}`), FEEL (`=..`) or BPMN XPath rather than
+    Python."""
     stripped = text.strip()
-    return (stripped.startswith(("${", "#{")) and stripped.endswith("}")) or (
-        stripped.startswith("=") and not stripped.startswith("==")
+    return (
+        (stripped.startswith(("${", "#{")) and stripped.endswith("}"))
+        or (stripped.startswith("=") and not stripped.startswith("=="))
+        or _GET_DATA_OBJECT.search(stripped) is not None
     )
 
 
 def _body(text: str) -> tuple[str, bool]:
+    """The expression inside its markers, and whether it is FEEL (or XPath, read alike)."""
     stripped = text.strip()
     if stripped.startswith(("${", "#{")) and stripped.endswith("}"):
         return stripped[2:-1], False
     if stripped.startswith("="):
         return stripped[1:], True
+    if _GET_DATA_OBJECT.search(stripped):
+        return _GET_DATA_OBJECT.sub(r"\1", stripped), True
     return stripped, False
 
 

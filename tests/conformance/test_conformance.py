@@ -13,7 +13,7 @@ RAN_SHARE_GOAL = 0.85
 # Measured floors (README, Conformance): raise them as the engine learns more idioms. Most of
 # what is refused is refused by Camunda too (timers and service tasks without a value or binding,
 # XSD-invalid files, calls to missing processes); see the README for the remaining categories.
-RAN_FLOOR = 132
+RAN_FLOOR = 133
 FAILED_CEILING = 0
 
 

@@ -59,6 +59,9 @@ def _model(files: dict[str, bytes], process_id: str = "p") -> LoadedModel:
         ("=count(docs) > 2 and sum(fees) < 100", "len(docs) > 2 and sum(fees) < 100"),
         ('=upper case(name) = "AN"', '(name).upper() == "AN"'),
         ("=count(upper case(x))", "len((x).upper())"),
+        ("bpmn:getDataObject('approved')", "approved"),  # BPMN's XPath, as Signavio writes it
+        ("not(bpmn:getDataObject('approved'))", "not (approved)"),
+        ("bpmn:getDataObject('clarified') = 'yes'", "clarified == 'yes'"),
         (
             '=contains(title, "x") or starts with(code, "HN")',
             '(("x") in (title)) or (code).startswith("HN")',
