@@ -27,6 +27,7 @@ from engine.runtime.io_mappings import io_mappings
 from engine.runtime.juel import is_foreign
 from engine.runtime.properties import CAMUNDA, FLOWABLE, SPIFF, ZEEBE
 from engine.runtime.scripting import normalize_timer_expression
+from engine.runtime.service_task import MERGE_RESULT
 from engine.runtime.zeebe_io import zeebe_io_mappings
 
 _PYTHON_LANGUAGES = {"", "python", "text/x-python", "http://www.python.org/"}
@@ -182,8 +183,8 @@ def _services(root: etree._Element, connectors: ConnectorRegistry, report: Repor
             operator = spiff_child(el, "serviceTaskOperator")
             operator.set("id", key)
             etree.SubElement(operator, f"{{{SPIFF}}}parameters")
-            if result_variable(el):
-                operator.set("resultVariable", result_variable(el))
+            # The answer is the variables the worker sets, unless the task names one to hold it.
+            operator.set("resultVariable", result_variable(el) or MERGE_RESULT)
         if kind != "serviceTask":
             el.tag = q("serviceTask")
 

@@ -9,10 +9,12 @@ Two library defects are fixed here, where specs are made and restored:
   (SpiffWorkflow/spiff/parser/task_spec.py, ScriptTaskParser), although the spec class runs them
   for every other task; ours passes them on, so they run: pre before the script, post after.
 
-Cycle timers are restored as engine.runtime.cron.CycleTimer and sequential multi-instances as
-engine.runtime.loops.SequentialMultiInstanceTask, under the library's type names so stored specs
-load into them: the first also runs Quartz cron cycles and starts a case once from a cycle start
-event, the second keeps each instance's element variable to that instance.
+Cycle timers are restored as engine.runtime.cron.CycleTimer, sequential multi-instances as
+engine.runtime.loops.SequentialMultiInstanceTask and service tasks as
+engine.runtime.service_task.ServiceTask, under the library's type names so stored specs load into
+them: the first also runs Quartz cron cycles and starts a case once from a cycle start event, the
+second keeps each instance's element variable to that instance, the third merges a Camunda- or
+Zeebe-bound connector's answer into the case data.
 """
 
 from __future__ import annotations
@@ -31,14 +33,18 @@ from SpiffWorkflow.bpmn.serializer.default.task_spec import (
 )
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
-from SpiffWorkflow.spiff.parser.task_spec import ScriptTaskParser
+from SpiffWorkflow.spiff.parser.task_spec import ScriptTaskParser, ServiceTaskParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
-from SpiffWorkflow.spiff.serializer.task_spec import SpiffMultiInstanceConverter
+from SpiffWorkflow.spiff.serializer.task_spec import (
+    ServiceTaskConverter,
+    SpiffMultiInstanceConverter,
+)
 from SpiffWorkflow.spiff.specs.defaults import ScriptTask
 
 from engine.runtime.cron import CycleTimer
 from engine.runtime.joins import JOIN_TYPENAMES, EndJoin, InclusiveGateway, ParallelGateway
 from engine.runtime.loops import SequentialMultiInstanceTask
+from engine.runtime.service_task import ServiceTask
 
 _CONVERTERS = {
     ParallelGateway: ParallelGatewayConverter,
@@ -72,6 +78,7 @@ class MotcuaBpmnParser(SpiffBpmnParser):  # type: ignore[misc]
     OVERRIDE_PARSER_CLASSES = {
         **SpiffBpmnParser.OVERRIDE_PARSER_CLASSES,
         full_tag("scriptTask"): (_ScriptTaskParser, ScriptTask),
+        full_tag("serviceTask"): (ServiceTaskParser, ServiceTask),
         full_tag("parallelGateway"): (GatewayParser, ParallelGateway),
         full_tag("inclusiveGateway"): (ConditionalGatewayParser, InclusiveGateway),
     }
@@ -88,4 +95,5 @@ def make_registry() -> Any:
     SpiffMultiInstanceConverter(
         SequentialMultiInstanceTask, registry, typename="SequentialMultiInstanceTask"
     )
+    ServiceTaskConverter(ServiceTask, registry, typename="ServiceTask")
     return registry

@@ -20,6 +20,7 @@ from engine.runtime.dialect_tools import Reporter, add_script
 from engine.runtime.idioms import fresh_id, local, q
 from engine.runtime.juel import UntranslatableError, to_python
 from engine.runtime.properties import SPIFF, ZEEBE
+from engine.runtime.service_task import MERGE_RESULT
 from engine.runtime.zeebe_io_code import (
     Mapping,
     input_code,
@@ -129,7 +130,7 @@ def _on_activity(el: etree._Element, inputs: Params, outputs: Params, report: Re
     if mi is not None and not _on_each_instance(el, mi, report):
         return
     outputs_code = output_code([m for _, m in outputs])
-    result = _service_result(el)
+    result = _service_result(el) if outputs else None
     if result is not None and outputs:
         read = [Mapping(m.target, reading_result(m.python)) for _, m in outputs]
         outputs_code = with_result(result, output_code(read))
@@ -152,11 +153,14 @@ def _local_names(el: etree._Element, inputs: Params, outputs: Params) -> list[st
 
 
 def _service_result(el: etree._Element) -> str | None:
-    """The variable a connector-bound service task stores its result in; None for other tasks."""
+    """The variable a connector-bound service task with outputs keeps its result in (the job's
+    variables stay local: only what the outputs map leaves the task); None for other tasks."""
     operator = el.find(f"{q('extensionElements')}/{{{SPIFF}}}serviceTaskOperator")
     if local(el) != "serviceTask" or operator is None:
         return None
-    return operator.get("resultVariable") or f"spiff__{el.get('id', '').replace('-', '_')}_result"
+    if operator.get("resultVariable") in (None, "", MERGE_RESULT):
+        operator.set("resultVariable", f"spiff__{el.get('id', '').replace('-', '_')}_result")
+    return operator.get("resultVariable")
 
 
 def _on_each_instance(el: etree._Element, mi: etree._Element, report: Reporter) -> bool:

@@ -92,7 +92,9 @@ def with_result(result_variable: str, lines: list[str]) -> list[str]:
         f"{RESULT} = {result_variable} if is_defined({result_variable!r}) "
         f"and isinstance({result_variable}, dict) else {{}}"
     )
-    return [bind, *lines, f"del {RESULT}"]
+    # The engine's own holder of the answer is local to the task too (a named one is the model's).
+    drop = [f"del {result_variable}"] if result_variable.startswith("spiff__") else []
+    return [bind, *lines, f"del {RESULT}", *drop]
 
 
 def reading_result(python: str) -> str:

@@ -80,6 +80,27 @@ def test_zeebe_outputs_map_the_connector_result_and_the_inputs_stay_local_to_the
     assert "openAmount" not in case.data  # an input creates a local variable: gone after the task
 
 
+def test_without_outputs_the_job_variables_become_case_variables_as_zeebe_merges_them() -> None:
+    seen: list[dict[str, Any]] = []
+    body = _charge_task('<zeebe:input source="=remainingAmount" target="openAmount"/>')
+    registry = _charging(seen)
+    case = Instance.start(_model(body, registry), {"remainingAmount": 30}, connectors=registry)
+    assert case.data["charged"] == 30 and case.data["receipt"] == {"no": 7}
+    assert "openAmount" not in case.data  # the input stays local to the task
+    assert not [name for name in case.data if name.startswith("spiff__")]
+
+
+def test_with_outputs_only_what_they_map_leaves_the_task() -> None:
+    seen: list[dict[str, Any]] = []
+    body = _charge_task(
+        '<zeebe:input source="=remainingAmount" target="openAmount"/>'
+        '<zeebe:output source="=charged" target="paidAmount"/>'
+    )
+    registry = _charging(seen)
+    case = Instance.start(_model(body, registry), {"remainingAmount": 30}, connectors=registry)
+    assert case.data == {"remainingAmount": 30, "paidAmount": 30}
+
+
 def test_a_dotted_target_builds_a_dict_as_input_and_merges_into_one_as_output() -> None:
     seen: list[dict[str, Any]] = []
     body = _charge_task(

@@ -7,7 +7,9 @@ from datetime import UTC, datetime
 import pytest
 
 from engine.calendar import default_calendar
+from engine.domain.errors import ScriptFailedError
 from engine.runtime.compiler import compile_process
+from engine.runtime.connectors import ConnectorRegistry
 from engine.runtime.instance import Instance, LoadedModel
 from engine.runtime.timekeeping import RuntimeEnv
 from engine.services.connectors import NOOP, SET_DATA, WORKING_DAYS, builtin_connectors
@@ -83,3 +85,52 @@ def test_the_builtin_registry_knows_only_its_own_keys() -> None:
     registry = builtin_connectors()
     assert registry.knows(NOOP) and not registry.knows("topic:payments")
     assert RuntimeEnv(now=lambda: FRIDAY_3PM).connectors is None
+
+
+def _worker_run(bpmn: bytes, data: dict[str, object], answer: object) -> Instance:
+    """Run bpmn with the Camunda topic `decide` answered by `answer(data)`."""
+    registry = ConnectorRegistry()
+    registry.register("topic:decide", lambda params, case: answer(case))  # type: ignore[operator]
+    compiled, problems = compile_process({"m.bpmn": bpmn}, "p", connectors=registry)
+    assert compiled is not None, [str(p) for p in problems]
+    model = LoadedModel.from_json("h", compiled.spec_json, compiled.elements)
+    return Instance.start(model, data, RuntimeEnv(now=lambda: FRIDAY_3PM), registry)
+
+
+def _camunda_external(result: str = "") -> bytes:
+    """A Camunda external task whose worker decides `approved`, then a gateway reading it (from
+    the named result variable, when there is one)."""
+    named = f' camunda:resultVariable="{result}"' if result else ""
+    read = f"{result}.approved" if result else "approved"
+    return doc(
+        '<bpmn:startEvent id="s"/>'
+        + flow("s", "check", "f1")
+        + f'<bpmn:serviceTask id="check" camunda:type="external" camunda:topic="decide"{named}/>'
+        + flow("check", "g", "f2")
+        + '<bpmn:exclusiveGateway id="g" default="no"/>'
+        + flow("g", "yes_end", "yes", "${" + read + "}")
+        + flow("g", "no_end", "no")
+        + '<bpmn:endEvent id="yes_end"/><bpmn:endEvent id="no_end"/>'
+    )
+
+
+def _decide(case: dict[str, object]) -> dict[str, bool]:
+    return {"approved": int(str(case["amount"])) < 1000}
+
+
+def test_a_camunda_workers_answer_becomes_case_variables_the_gateway_reads() -> None:
+    instance = _worker_run(_camunda_external(), {"amount": 300}, _decide)
+    assert instance.is_completed() and instance.data["approved"] is True
+    assert not [name for name in instance.data if name.startswith("spiff__")]
+    assert _worker_run(_camunda_external(), {"amount": 3000}, _decide).data["approved"] is False
+
+
+def test_a_named_result_variable_keeps_the_workers_answer_whole() -> None:
+    instance = _worker_run(_camunda_external("check_answer"), {"amount": 300}, _decide)
+    assert instance.data["check_answer"] == {"approved": True}
+    assert "approved" not in instance.data
+
+
+def test_an_answer_that_is_not_variables_is_a_clear_error_when_none_is_named() -> None:
+    with pytest.raises(ScriptFailedError, match="answered list, not an object of variables"):
+        _worker_run(_camunda_external(), {"amount": 1}, lambda case: [1, 2])
