@@ -309,3 +309,35 @@ Feature: A model drawn in another modeller deploys with its meaning kept, or is 
       <bpmn:message id="application_message" name="application_received"/>
       """
     Then the procedure is refused naming "start", its line and "no message event definition"
+
+  Scenario: Zeebe input and output mappings in FEEL are accepted
+    When "analyst.an" validates a procedure whose definitions hold:
+      """
+      <bpmn:process id="import_demo" isExecutable="true">
+        <bpmn:startEvent id="start"/>
+        <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="decide"/>
+        <bpmn:userTask id="decide" camunda:candidateGroups="officer">
+          <bpmn:extensionElements><zeebe:ioMapping>
+            <zeebe:input source="= string join(risks, &quot;, &quot;)" target="risksText"/>
+            <zeebe:input source="= applicant.age" target="age"/>
+            <zeebe:output source="= approved" target="decision.approved"/>
+          </zeebe:ioMapping></bpmn:extensionElements>
+        </bpmn:userTask>
+        <bpmn:sequenceFlow id="f2" sourceRef="decide" targetRef="end"/>
+        <bpmn:endEvent id="end"/>
+      </bpmn:process>
+      """
+    Then the procedure is accepted
+
+  Scenario: A Zeebe mapping whose FEEL is not translated is refused naming it
+    When "analyst.an" validates a procedure whose definitions hold:
+      """
+      <bpmn:process id="import_demo" isExecutable="true">
+        <bpmn:startEvent id="start"/>
+        <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="ask"/>
+        <bpmn:userTask id="ask" camunda:candidateGroups="officer"><bpmn:extensionElements><zeebe:ioMapping><zeebe:input source="={q: city}" target="query"/></zeebe:ioMapping></bpmn:extensionElements></bpmn:userTask>
+        <bpmn:sequenceFlow id="f2" sourceRef="ask" targetRef="end"/>
+        <bpmn:endEvent id="end"/>
+      </bpmn:process>
+      """
+    Then the procedure is refused naming "ask", its line and "input mapping 'query'"
