@@ -64,6 +64,17 @@ def binding_key(el: etree._Element) -> str:
     return ""
 
 
+# Key prefixes of a task bound the Camunda, Flowable or Zeebe way (binding_key); anything else
+# is a SpiffArena operator id.
+VENDOR_PREFIXES = frozenset({"topic", "type", "class", "delegate", "expression", "connector"})
+
+
+def is_vendor_key(key: str) -> bool:
+    """True for a connector key from a Camunda, Flowable or Zeebe binding."""
+    prefix, colon, _ = key.partition(":")
+    return bool(colon) and prefix in VENDOR_PREFIXES
+
+
 def result_variable(el: etree._Element) -> str:
     """The variable a Camunda/Flowable service task stores its result in, if it names one."""
     return _attr(el, "resultVariable")
@@ -114,11 +125,14 @@ class ConnectedEnvironment(SandboxEnvironment):
 
     def call_service(self, context: dict[str, Any], **kwargs: Any) -> Any:
         """Call the connector the task is bound to, with its evaluated parameters."""
+        key = str(kwargs.get("operation_name"))
         params = {
             name: param.get("value") if isinstance(param, dict) else param
             for name, param in (kwargs.get("operation_params") or {}).items()
         }
-        return self.registry.call(str(kwargs.get("operation_name")), params, context)
+        if not params and is_vendor_key(key):
+            params = dict(context)  # a Camunda worker or a Zeebe job reads the variables in scope
+        return self.registry.call(key, params, context)
 
 
 def make_connected_engine(

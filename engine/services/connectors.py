@@ -2,7 +2,11 @@
 
 A service task runs a registered connector (engine.runtime.connectors) with its evaluated
 parameters and the task data, and stores the JSON result in its result variable (Spiff's
-`resultVariable`, default `spiff__<operator>_result`). The built-ins are pure: they compute,
+`resultVariable`, default `spiff__<operator>_result`). A task drawn in Camunda Modeler or for
+Zeebe reaches a built-in by topic or job type (`camunda:topic="motcua.working_days"`,
+`zeebe:taskDefinition type="motcua.working_days"`): its parameters are then the variables in
+scope (the task's input mappings among them), and without a result variable the answer's keys
+become case variables (engine.runtime.service_task). The built-ins are pure: they compute,
 they never reach another system, so a case replays the same way. Connectors with side effects
 (a notification, a call to a national database) must not act from inside the engine run: they
 belong in the outbox, in the command's transaction (engine.services.messaging). `extra` is where
@@ -62,9 +66,20 @@ def builtin_connectors(
 ) -> ConnectorRegistry:
     """The registry production uses: the built-ins, then `extra` (which may replace them)."""
     registry = ConnectorRegistry()
-    registry.register(NOOP, _noop)
-    registry.register(SET_DATA, _set_data)
-    registry.register(WORKING_DAYS, _working_days(calendar))
+    builtins: dict[str, Connector] = {
+        NOOP: _noop,
+        SET_DATA: _set_data,
+        WORKING_DAYS: _working_days(calendar),
+    }
+    for name, connector in builtins.items():
+        _register(registry, name, connector)
     for key, connector in (extra or {}).items():
         registry.register(key, connector)
     return registry
+
+
+def _register(registry: ConnectorRegistry, name: str, connector: Connector) -> None:
+    """Bind a built-in to its operator id, and to the Camunda topic and Zeebe job type of its
+    name, so models from every modeller reach it."""
+    for key in (name, f"topic:{name}", f"type:{name}"):
+        registry.register(key, connector)

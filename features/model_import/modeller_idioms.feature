@@ -221,6 +221,28 @@ Feature: A model drawn in another modeller deploys with its meaning kept, or is 
     And the case data holds "reply_by" = "2026-12-10"
     And the case data holds "stamped_utc" = "02:15"
 
+  Scenario: A service task drawn in Camunda Modeler reaches a built-in connector by its topic
+    Given it is 9:15 on Monday 7 December 2026
+    And the officer "cv.binh" of unit "UBND-TEST" is signed in
+    When "analyst.an" deploys a procedure whose definitions hold:
+      """
+      <bpmn:process id="import_demo" isExecutable="true">
+        <bpmn:startEvent id="start"/>
+        <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="deadline"/>
+        <bpmn:serviceTask id="deadline" camunda:type="external" camunda:topic="motcua.working_days">
+          <bpmn:extensionElements><camunda:inputOutput>
+            <camunda:inputParameter name="days">2</camunda:inputParameter>
+          </camunda:inputOutput></bpmn:extensionElements>
+        </bpmn:serviceTask>
+        <bpmn:sequenceFlow id="f2" sourceRef="deadline" targetRef="review"/>
+        <bpmn:userTask id="review" camunda:candidateGroups="officer"/>
+        <bpmn:sequenceFlow id="f3" sourceRef="review" targetRef="end"/>
+        <bpmn:endEvent id="end"/>
+      </bpmn:process>
+      """
+    And "cv.binh" receives a dossier of it at unit "UBND-TEST"
+    Then the case data holds "due_at" = "2026-12-09T09:15:00+07:00"
+
   Scenario: A script that would sleep is refused naming the function
     When "analyst.an" validates a procedure whose definitions hold:
       """

@@ -134,3 +134,36 @@ def test_a_named_result_variable_keeps_the_workers_answer_whole() -> None:
 def test_an_answer_that_is_not_variables_is_a_clear_error_when_none_is_named() -> None:
     with pytest.raises(ScriptFailedError, match="answered list, not an object of variables"):
         _worker_run(_camunda_external(), {"amount": 1}, lambda case: [1, 2])
+
+
+@pytest.mark.parametrize(
+    ("binding", "inputs"),
+    [
+        (
+            'camunda:type="external" camunda:topic="motcua.working_days"',
+            "<camunda:inputOutput>"
+            '<camunda:inputParameter name="days">1.5</camunda:inputParameter>'
+            "</camunda:inputOutput>",
+        ),
+        (
+            "",
+            '<zeebe:taskDefinition type="motcua.working_days"/>'
+            '<zeebe:ioMapping><zeebe:input source="=1.5" target="days"/></zeebe:ioMapping>',
+        ),
+    ],
+    ids=["camunda-topic", "zeebe-job-type"],
+)
+def test_a_built_in_is_reached_from_camunda_modeler_and_sets_case_variables(
+    binding: str, inputs: str
+) -> None:
+    bpmn = doc(
+        '<bpmn:startEvent id="s"/>'
+        + flow("s", "due", "f1")
+        + f'<bpmn:serviceTask id="due" {binding}><bpmn:extensionElements>{inputs}'
+        "</bpmn:extensionElements></bpmn:serviceTask>"
+        + flow("due", "e", "f2")
+        + '<bpmn:endEvent id="e"/>'
+    )
+    instance = _run(bpmn, {})
+    assert instance.is_completed()
+    assert instance.data["due_at"] == "2025-03-11T09:30:00+07:00"
