@@ -1,13 +1,15 @@
-"""FEEL built-in functions Camunda 8 models call most, as Python the sandbox runs.
+"""FEEL built-in functions Camunda 8 models call most, and FEEL contexts, as Python.
 
 `string join(risks, ", ")` becomes `", ".join(risks)`, `count(xs)` becomes `len(xs)`, and so on
 (the table below). Each argument is translated as a FEEL expression of its own. A function
 outside the table, or called with another number of arguments, stays a call, which the
-translation then refuses naming it.
+translation then refuses naming it. A context `{q: city, "page size": 10}` becomes the dict
+`{'q': city, 'page size': 10}`, its values translated likewise.
 """
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable
 
 Token = tuple[str, str]
@@ -78,3 +80,43 @@ def feel_calls(tokens: list[Token], translate: Translate) -> list[Token]:
             break
         i -= 1
     return out
+
+
+class ContextError(ValueError):
+    """A `{...}` that is not a FEEL context of `key: value` entries."""
+
+
+def feel_contexts(tokens: list[Token], translate: Translate) -> list[Token]:
+    """tokens with each FEEL context `{key: value, ...}` as one Python token (a dict)."""
+    out = list(tokens)
+    starts = [i for i, token in enumerate(out) if token == ("op", "{")]
+    for i in reversed(starts):  # innermost first: an inner context is one token by then
+        close = next((j for j in range(i + 1, len(out)) if out[j] == ("op", "}")), None)
+        if close is None:
+            raise ContextError("an unclosed '{'")
+        entries = _split(out[i + 1 : close])
+        out[i : close + 1] = [("py", "{" + ", ".join(_entry(e, translate) for e in entries) + "}")]
+    if any(token in {("op", "}"), ("op", ":")} for token in out):
+        raise ContextError("a '}' or ':' outside a context")
+    return out
+
+
+def _split(inner: list[Token]) -> list[list[Token]]:
+    entries: list[list[Token]] = [[]]
+    depth = 0
+    for token in inner:
+        depth += token in _OPEN
+        depth -= token in _CLOSE
+        if token == ("op", ",") and depth == 0:
+            entries.append([])
+        else:
+            entries[-1].append(token)
+    return [] if entries == [[]] else entries
+
+
+def _entry(entry: list[Token], translate: Translate) -> str:
+    if len(entry) < 3 or entry[1] != ("op", ":") or entry[0][0] not in {"name", "str"}:
+        raise ContextError("a context entry that is not 'key: value'")
+    kind, key = entry[0]
+    name = key if kind == "name" else ast.literal_eval(key)
+    return f"{name!r}: {translate(entry[2:])}"

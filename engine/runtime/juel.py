@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from engine.runtime.feel_functions import feel_calls
+from engine.runtime.feel_functions import ContextError, feel_calls, feel_contexts
 
 __all__ = ["UntranslatableError", "is_foreign", "to_python"]
 
@@ -25,7 +25,7 @@ _TOKEN = re.compile(
     r"""\s*(?:
       (?P<num>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)
     | (?P<str>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')
-    | (?P<op>==|!=|<=|>=|&&|\|\||[<>!+\-*/%().,\[\]=])
+    | (?P<op>==|!=|<=|>=|&&|\|\||[<>!+\-*/%().,\[\]={}:])
     | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
     )""",
     re.VERBOSE,
@@ -120,6 +120,11 @@ def _translate_tokens(tokens: list[tuple[str, str]], feel: bool) -> str:
                     raise UntranslatableError(f"method call '.{value}(...)'")
                 out.append(f"[{value!r}]")
                 continue
+            if value == "secrets" and feel:
+                raise UntranslatableError(
+                    "Camunda connector secrets are not case data: motcua keeps no secret in a "
+                    "case; a registered connector reads its own credentials"
+                )
             if value in _FORBIDDEN_NAMES or value.startswith("_"):
                 raise UntranslatableError(f"'{value}' is not case data")
             if nxt == ("op", "(") and value != "not":
@@ -355,6 +360,10 @@ def to_python(text: str) -> str:
         raise UntranslatableError("the expression is empty")
     if feel:
         tokens = feel_calls(_feel_defined(tokens), _feel_argument)
+        try:
+            tokens = feel_contexts(tokens, _feel_argument)
+        except ContextError as exc:
+            raise UntranslatableError(str(exc)) from None
     python = _feel_quantifier(tokens) if feel else None
     if python is None:
         python = _translate_tokens(_feel_rewrites(tokens) if feel else tokens, feel)

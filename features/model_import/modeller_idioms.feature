@@ -351,13 +351,13 @@ Feature: A model drawn in another modeller deploys with its meaning kept, or is 
       """
     Then the procedure is accepted
 
-  Scenario: A Zeebe mapping whose FEEL is not translated is refused naming it
+  Scenario: A Zeebe mapping that reads connector secrets is refused naming it
     When "analyst.an" validates a procedure whose definitions hold:
       """
       <bpmn:process id="import_demo" isExecutable="true">
         <bpmn:startEvent id="start"/>
         <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="ask"/>
-        <bpmn:userTask id="ask" camunda:candidateGroups="officer"><bpmn:extensionElements><zeebe:ioMapping><zeebe:input source="={q: city}" target="query"/></zeebe:ioMapping></bpmn:extensionElements></bpmn:userTask>
+        <bpmn:userTask id="ask" camunda:candidateGroups="officer"><bpmn:extensionElements><zeebe:ioMapping><zeebe:input source="={q: city, key: secrets.API_KEY}" target="query"/></zeebe:ioMapping></bpmn:extensionElements></bpmn:userTask>
         <bpmn:sequenceFlow id="f2" sourceRef="ask" targetRef="end"/>
         <bpmn:endEvent id="end"/>
       </bpmn:process>
