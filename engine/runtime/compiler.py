@@ -11,6 +11,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
 from engine.domain.errors import ModelProblem
 from engine.runtime import dmn
+from engine.runtime.columns import with_columns
 from engine.runtime.connectors import ConnectorRegistry
 from engine.runtime.dialects import normalize
 from engine.runtime.lint import lane_map, lint_bundle, lint_process
@@ -172,8 +173,19 @@ def compile_process(
 
     Models from any modeller (Camunda, Flowable, Zeebe, SpiffArena, plain BPMN 2.0) are accepted:
     they are XSD-checked as written (SpiffArena's two known schema slips repaired first, see
-    modeller_slips.py), rewritten into Spiff BPMN (dialects.py), linted, parsed.
+    modeller_slips.py), rewritten into Spiff BPMN (dialects.py), linted, parsed. Every problem
+    at a line gets the column of its element's tag there.
     """
+    compiled, problems = _compile(files, process_id, lane_roles, connectors)
+    return compiled, with_columns(problems, files)
+
+
+def _compile(
+    files: Mapping[str, bytes],
+    process_id: str | None,
+    lane_roles: Mapping[str, str] | None,
+    connectors: ConnectorRegistry | None,
+) -> tuple[CompiledProcess | None, list[ModelProblem]]:
     bpmn_docs, dmn_docs, problems = parse_documents(files)
     if not bpmn_docs and not problems:
         problems.append(

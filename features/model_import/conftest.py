@@ -121,6 +121,9 @@ def refused(world: World, upload: Upload, element: str, text: str) -> None:
     lines = upload.document.splitlines()
     expected = next(i for i, line in enumerate(lines, 1) if f'id="{element}"' in line)
     assert found[0]["file"] == BPMN_FILE and found[0]["line"] == expected, found[0]
+    text = lines[expected - 1]
+    tag = text.rfind("<", 0, text.index(f'id="{element}"')) + 1  # where the element's tag starts
+    assert found[0]["column"] in (tag, text.find("<", tag) + 1), found[0]
     assert found[0]["severity"] == "error" and found[0]["fix"]
 
 
