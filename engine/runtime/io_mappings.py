@@ -8,6 +8,7 @@ from engine.runtime.dialect_tools import Reporter, add_script, translate
 from engine.runtime.idioms import local
 from engine.runtime.juel import is_foreign
 from engine.runtime.properties import CAMUNDA
+from engine.runtime.zeebe_io_code import keep_outer, restore_outer, stash_name
 
 
 def _mapping_value(param: etree._Element, report: Reporter) -> str | None:
@@ -83,18 +84,31 @@ def _element_value(el: etree._Element, report: Reporter, depth: int) -> str:
 
 
 def io_mappings(root: etree._Element, report: Reporter) -> None:
-    """Camunda input/output parameters as the task's pre- and post-scripts."""
+    """Camunda input/output parameters as the task's pre- and post-scripts.
+
+    As in Camunda, an input parameter is a local variable of the activity: the activity sees it,
+    and when it ends the value it covered is back (or, covering none, it is gone), unless an
+    output parameter of the same name maps it out.
+    """
     for io in list(root.iter(f"{{{CAMUNDA}}}inputOutput")):
         task = io.getparent().getparent()
         pre: list[str] = []
         post: list[str] = []
+        inputs: list[str] = []
+        outputs: set[str] = set()
         for param in io:
             if not isinstance(param.tag, str) or not param.get("name"):
                 continue
             value = _mapping_value(param, report)
             if value is None:
                 continue
-            target = pre if local(param) == "inputParameter" else post
-            target.append(f"{param.get('name')} = {value}")
-        add_script(task, "preScript", pre, first=True)  # the task's own pre-script reads them
-        add_script(task, "postScript", post, first=False)  # outputs map what the task left
+            name = str(param.get("name"))
+            is_input = local(param) == "inputParameter"
+            (inputs.append(name) if is_input else outputs.add(name))
+            (pre if is_input else post).append(f"{name} = {value}")
+        covered = [n for n in dict.fromkeys(inputs) if n not in outputs]
+        stash = stash_name(task.get("id", ""), "camunda_outer_")
+        keep = keep_outer(stash, covered) if covered else []
+        back = restore_outer(stash, covered) if covered else []
+        add_script(task, "preScript", keep + pre, first=True)  # the task's pre-script reads them
+        add_script(task, "postScript", post + back, first=False)  # outputs map what it left

@@ -29,9 +29,9 @@ class Mapping:
     python: str
 
 
-def stash_name(element_id: str) -> str:
+def stash_name(element_id: str, prefix: str = "zeebe_outer_") -> str:
     """The variable keeping, while the element runs, the values its inputs cover."""
-    return "zeebe_outer_" + re.sub(r"\W", "_", element_id)
+    return prefix + re.sub(r"\W", "_", element_id)
 
 
 def _assign(path: tuple[str, ...], python: str, fresh: bool) -> list[str]:

@@ -54,7 +54,20 @@ def test_camunda_input_and_output_parameters_of_a_script_task_are_applied() -> N
         "<bpmn:script>over = amount &gt; int(limit)</bpmn:script></bpmn:scriptTask>"
     )
     case = Instance.start(_chain(task), {"amount": 1500})
-    assert case.data == {"amount": 1500, "limit": "1000", "over": True, "verdict": True}
+    # The input parameter is local to the task, as in Camunda: gone when the task ends.
+    assert case.data == {"amount": 1500, "over": True, "verdict": True}
+
+
+def test_a_camunda_input_parameter_covers_a_case_variable_only_while_the_task_runs() -> None:
+    task = (
+        '<bpmn:scriptTask id="site" scriptFormat="python"><bpmn:extensionElements>'
+        "<camunda:inputOutput>"
+        '<camunda:inputParameter name="amount">${amount * 2}</camunda:inputParameter>'
+        "</camunda:inputOutput></bpmn:extensionElements>"
+        "<bpmn:script>seen = amount</bpmn:script></bpmn:scriptTask>"
+    )
+    case = Instance.start(_chain(task), {"amount": 1500})
+    assert case.data == {"amount": 1500, "seen": 3000}
 
 
 def test_camunda_parameters_run_around_the_tasks_own_pre_and_post_scripts() -> None:
