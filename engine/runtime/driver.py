@@ -45,6 +45,7 @@ from engine.runtime.instance import LoadedModel
 from engine.runtime.timekeeping import RuntimeEnv, instant
 
 MAX_REPAIRS = 10
+DRIVER_USER = "conformance.officer"
 LOOP_PATIENCE = 3
 
 
@@ -314,9 +315,10 @@ def drive(
 def _drive(
     world: _World, model: LoadedModel, registry: ConnectorRegistry, done: list[str]
 ) -> DriveResult:
-    wf = BpmnWorkflow(
-        model.spec, model.subprocess_specs, script_engine=make_connected_engine(registry)
-    )
+    # The helpers model code has in production; the driver acts as one officer.
+    helpers = RuntimeEnv(now=lambda: world.now, user=DRIVER_USER).helpers()
+    engine = make_connected_engine(registry, helpers)
+    wf = BpmnWorkflow(model.spec, model.subprocess_specs, script_engine=engine)
     start = wf.get_next_task(state=TaskState.READY)
     conditions = start_conditions(model)
     world.candidates = sample_data.condition_candidates(conditions)

@@ -14,7 +14,7 @@ from lxml import etree
 from engine.domain.errors import ModelProblem
 from engine.runtime.idioms import REPORTED, element_problem
 from engine.runtime.properties import element_properties
-from engine.runtime.script_names import unavailable_names
+from engine.runtime.script_names import lane_owner_assignments, unavailable_names
 from engine.runtime.scripting import check_expression, check_script
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -204,6 +204,7 @@ def _owner(el: etree._Element) -> etree._Element:
     return node if node is not None else el
 
 
+LANE_OWNERS_FIX = 'Map each lane to a role under "lanes" in procedure.json, and remove lane_owners.'
 MISSING_FIX = (
     "Compute the value in a form or a service task, or with what model code has: safe builtins, "
     "datetime/date/timedelta/time on the case clock, working_days()/working_hours()."
@@ -223,7 +224,8 @@ def script_issues(source: str, fix: str) -> list[tuple[str, str]]:
     refused = check_script(source)
     if refused:
         return [(issue, fix) for issue in refused]
-    return [(issue, MISSING_FIX) for issue in unavailable_names(source, "exec")]
+    owners = [(issue, LANE_OWNERS_FIX) for issue in lane_owner_assignments(source)]
+    return owners + [(issue, MISSING_FIX) for issue in unavailable_names(source, "exec")]
 
 
 def _lint_code(process: etree._Element, problem: Problem) -> Iterator[ModelProblem]:

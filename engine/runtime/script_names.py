@@ -107,3 +107,25 @@ def _bound(tree: ast.AST) -> Iterator[str]:
             yield node.name
         elif isinstance(node, ast.Import | ast.ImportFrom):
             yield from ((a.asname or a.name).split(".")[0] for a in node.names)
+
+
+def lane_owner_assignments(source: str) -> list[str]:
+    """Problems naming each assignment of SpiffArena's `lane_owners`, which motcua never reads.
+
+    SpiffArena lets a script name the users of each lane (`lane_owners = {"Finance": [...]}`);
+    here a lane's tasks go to the role procedure.json maps it to, so the script would only seem
+    to decide who acts. Refused, so that the assignment is made where motcua reads it.
+    """
+    try:
+        tree = ast.parse(textwrap.dedent(source), mode="exec")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    return [
+        f"line {node.lineno}, column {node.col_offset + 1}: sets 'lane_owners', SpiffArena's "
+        "users of each lane, which motcua does not read: a lane's tasks go to the role "
+        "procedure.json maps it to"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Name)
+        and node.id == "lane_owners"
+        and isinstance(node.ctx, ast.Store)
+    ][:1]

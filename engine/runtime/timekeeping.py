@@ -48,6 +48,8 @@ class RuntimeEnv:
     calendar: Calendar | None = None
     # The connectors service tasks call (engine.bootstrap builds them); None: no service tasks.
     connectors: ConnectorRegistry | None = None
+    # Who gave the command (an officer completing a task); None when the engine runs on its own.
+    user: str | None = None
 
     @contextmanager
     def active(self) -> Iterator[RuntimeEnv]:
@@ -61,7 +63,16 @@ class RuntimeEnv:
 
     def helpers(self) -> dict[str, Callable[..., Any]]:
         """Functions models may call in expressions and scripts."""
-        return {"working_days": self.working_days, "working_hours": self.working_hours}
+        return {
+            "working_days": self.working_days,
+            "working_hours": self.working_hours,
+            "get_current_user": self.get_current_user,
+        }
+
+    def get_current_user(self) -> dict[str, str] | None:
+        """SpiffArena's helper: `{"username": ...}` of who gave the command; None for the
+        engine's own moves (timers, messages), which no user gives."""
+        return {"username": self.user} if self.user else None
 
     def working_days(self, days: float | int | str) -> str:
         """ISO-8601 duration from now until `days` working days have passed."""

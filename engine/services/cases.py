@@ -134,7 +134,7 @@ def start_case(
                 **recorder.calendar_at_receipt(),
             },
         )
-        instance = Instance.start(deployed.model, data, ctx.runtime_env(unit))
+        instance = Instance.start(deployed.model, data, ctx.runtime_env(unit, user=actor.sub))
         recorder.finish(instance)
         uow.cases.save(case)
         open_tasks = uow.tasks.open_for_case(case.id)

@@ -156,11 +156,14 @@ class Context:
         """The working calendar of a unit: its own office hours, or the default."""
         return self.unit_calendars.get(unit or "", self.calendar)
 
-    def runtime_env(self, unit: str | None = None) -> RuntimeEnv:
+    def runtime_env(self, unit: str | None = None, user: str | None = None) -> RuntimeEnv:
         """The clock and calendar (of the case's unit) the engine's timers and working-time
-        helpers use, and the connectors its service tasks call."""
+        helpers use, the connectors its service tasks call, and who gave the command."""
         return RuntimeEnv(
-            now=self.clock.now, calendar=self.calendar_for(unit), connectors=self.connectors
+            now=self.clock.now,
+            calendar=self.calendar_for(unit),
+            connectors=self.connectors,
+            user=user,
         )
 
     def reader(self) -> UnitOfWork:

@@ -153,7 +153,8 @@ def complete_task(ctx: Context, actor: Actor, task_id: str, data: dict[str, Any]
         if task.kind != "bpmn":
             open_tasks = _complete_engine_task(ctx, uow, actor, task, case, deployed, data)
             return TaskView(task, case, None, None, {}, False, open_tasks)
-        instance = Instance.load(deployed.model, case.state, ctx.runtime_env(case.unit))
+        env = ctx.runtime_env(case.unit, user=actor.sub)
+        instance = Instance.load(deployed.model, case.state, env)
         before = copy.deepcopy(instance.task_data(task.id))
         form = deployed.form(task.form)
         submitted = data

@@ -86,6 +86,16 @@ def receive_dossier(world: World, upload: Upload, user: str, unit: str) -> None:
     upload.receiver = user
 
 
+@when(parsers.parse('"{user}" claims and completes "{element_id}"'))
+def claim_and_complete(world: World, upload: Upload, user: str, element_id: str) -> None:
+    task_id = world.task_id(user, element_id)
+    for action, body in (("claim", None), ("complete", {"data": {}})):
+        response = world.client.post(
+            f"/tasks/{task_id}/{action}", json=body, headers=world.as_(user)
+        )
+        assert response.status_code == 200, response.get_json()
+
+
 @then(parsers.parse('the case data holds "{name}" = {value}'))
 def case_data_holds(world: World, upload: Upload, name: str, value: str) -> None:
     assert world.case(upload.receiver)["data"][name] == json.loads(value)

@@ -243,6 +243,36 @@ Feature: A model drawn in another modeller deploys with its meaning kept, or is 
     And "cv.binh" receives a dossier of it at unit "UBND-TEST"
     Then the case data holds "due_at" = "2026-12-09T09:15:00+07:00"
 
+  Scenario: A SpiffArena script records who received the dossier and who reviewed it
+    Given the officer "cv.binh" of unit "UBND-TEST" is signed in
+    And the officer "cv.chi" of unit "UBND-TEST" is signed in
+    When "analyst.an" deploys a procedure whose definitions hold:
+      """
+      <bpmn:process id="import_demo" isExecutable="true">
+        <bpmn:startEvent id="start"/>
+        <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="note_receiver"/>
+        <bpmn:scriptTask id="note_receiver">
+          <bpmn:script>received_by = get_current_user()["username"]</bpmn:script>
+        </bpmn:scriptTask>
+        <bpmn:sequenceFlow id="f2" sourceRef="note_receiver" targetRef="review"/>
+        <bpmn:userTask id="review" camunda:candidateGroups="officer"/>
+        <bpmn:sequenceFlow id="f3" sourceRef="review" targetRef="note_reviewer"/>
+        <bpmn:scriptTask id="note_reviewer">
+          <bpmn:script>reviewed_by = get_current_user()["username"]
+      four_eyes = reviewed_by != received_by</bpmn:script>
+        </bpmn:scriptTask>
+        <bpmn:sequenceFlow id="f4" sourceRef="note_reviewer" targetRef="sign"/>
+        <bpmn:userTask id="sign" camunda:candidateGroups="officer"/>
+        <bpmn:sequenceFlow id="f5" sourceRef="sign" targetRef="end"/>
+        <bpmn:endEvent id="end"/>
+      </bpmn:process>
+      """
+    And "cv.binh" receives a dossier of it at unit "UBND-TEST"
+    And "cv.chi" claims and completes "review"
+    Then the case data holds "received_by" = "cv.binh"
+    And the case data holds "reviewed_by" = "cv.chi"
+    And the case data holds "four_eyes" = true
+
   Scenario: A script that would sleep is refused naming the function
     When "analyst.an" validates a procedure whose definitions hold:
       """

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from engine.domain.errors import ModelProblem
 from engine.runtime.compiler import compile_process
 from engine.runtime.script_names import helper_names, unavailable_names
 from tests.unit.runtime.bpmn_samples import doc, flow
@@ -13,9 +14,9 @@ from tests.unit.runtime.bpmn_samples import doc, flow
     ("source", "mode", "expected"),
     [
         (
-            "approver = get_current_user()['username']",
+            "done = refresh_permissions()",
             "exec",
-            "line 1, column 12: calls 'get_current_user()', which model code does not have "
+            "line 1, column 8: calls 'refresh_permissions()', which model code does not have "
             "(only safe builtins, datetime/date/timedelta/time, working_days() and "
             "working_hours())",
         ),
@@ -57,21 +58,33 @@ def test_the_helpers_are_the_safe_builtins_the_dates_and_the_working_time_functi
     names = helper_names()
     assert {"len", "sorted", "working_days", "working_hours"} <= names
     assert {"datetime", "date", "timedelta", "timezone", "time"} <= names
-    assert "get_current_user" not in names
+    assert "get_current_user" in names  # SpiffArena's helper: who gave the command
+    assert "refresh_permissions" not in names
 
 
-def test_a_script_task_calling_a_missing_function_is_refused_at_deploy_with_a_fix() -> None:
+def _refusal(script: str) -> ModelProblem:
+    """The one error deploying a script task `stamp` holding script gives."""
     body = (
         '<bpmn:startEvent id="s"/>'
         + flow("s", "stamp", "f1")
-        + '<bpmn:scriptTask id="stamp" scriptFormat="python"><bpmn:script>'
-        "approver = get_current_user()</bpmn:script></bpmn:scriptTask>"
+        + f'<bpmn:scriptTask id="stamp"><bpmn:script>{script}</bpmn:script></bpmn:scriptTask>'
         + flow("stamp", "e", "f2")
         + '<bpmn:endEvent id="e"/>'
     )
     compiled, problems = compile_process({"m.bpmn": doc(body)}, "p")
     assert compiled is None
-    problem = next(p for p in problems if p.severity == "error")
+    [problem] = [p for p in problems if p.severity == "error"]
     assert problem.element_id == "stamp" and problem.line
-    assert "calls 'get_current_user()'" in problem.message
+    return problem
+
+
+def test_a_script_task_calling_a_missing_function_is_refused_at_deploy_with_a_fix() -> None:
+    problem = _refusal("done = refresh_permissions()")
+    assert "calls 'refresh_permissions()'" in problem.message
     assert "working_days()" in problem.fix
+
+
+def test_a_script_setting_spiffarenas_lane_owners_is_refused_at_deploy() -> None:
+    problem = _refusal('lane_owners = {"Finance": ["an", "binh"]}')
+    assert "sets 'lane_owners'" in problem.message
+    assert "procedure.json" in problem.fix
