@@ -273,11 +273,6 @@ def iso_data(values: dict[str, Any]) -> None:
             values[name] = _iso(value)
 
 
-def iso_value(value: Any) -> Any:
-    """value with its dates as ISO-8601 text (an expression's result)."""
-    return value if type(value) in _SCALARS or not _holds_dates(value) else _iso(value)
-
-
 _SCALARS = frozenset({type(None), bool, int, float, str})
 _SEQUENCES = (list, tuple, set, frozenset)
 # The exact types model code may hold besides the stored scalars (script_data.DATA_SCALARS);

@@ -19,7 +19,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from engine.runtime.script_budget import run_with_budget
 from engine.runtime.script_data import DATA_SCALARS, check_data, check_render
-from engine.runtime.script_dates import DATE_SCALARS, STAND_INS, iso_data, iso_value
+from engine.runtime.script_dates import DATE_SCALARS, DATE_TYPES, STAND_INS, iso_data
 from engine.runtime.script_errors import (
     ScriptError,
     ScriptLimitError,
@@ -108,6 +108,20 @@ _PLAIN = DATA_SCALARS | {dict, list, tuple, set}
 # What model code may hold while it runs; dates become ISO-8601 text before they are kept.
 _RUN_SCALARS = DATA_SCALARS | DATE_SCALARS
 _JSON_SCALARS = frozenset({type(None), bool, int, float, str})
+_UNDATED_SCALARS = DATA_SCALARS - frozenset(DATE_TYPES)
+
+
+def _keep_as_data(values: dict[str, Any], what: str) -> None:
+    """Refuse values that are not plain data; turn the dates among them into ISO-8601 text.
+
+    The common case, no date anywhere, costs the one walk check_data makes; a date found makes
+    a second walk, which accepts model code's dates and then converts them.
+    """
+    try:
+        check_data(values, what, _UNDATED_SCALARS)
+    except ScriptSecurityError:  # a date, or something that is not data at all
+        check_data(values, what, _RUN_SCALARS)
+        iso_data(values)
 
 
 def _is_data(value: Any) -> bool:
@@ -160,9 +174,9 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[mis
         scope = self._scope(context, external_context or {})
         value = self._run(eval, code, scope)
         if type(value) not in _JSON_SCALARS:
-            if type(value) not in DATA_SCALARS:
-                check_data({"value": value}, "the expression's", _RUN_SCALARS)
-            value = iso_value(value)  # a timer, a payload: dates as ISO-8601 text
+            holder = {"value": value}
+            _keep_as_data(holder, "the expression's")  # a timer, a payload: dates as text
+            value = holder["value"]
         return value
 
     def execute(
@@ -184,8 +198,7 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[mis
         reserved = GUARDS.keys() | self._fixed | external.keys() | {DEFINED, "_print_"}
         # Functions, modules, iterators and the date stand-ins stay behind; data must be data.
         result = {k: v for k, v in scope.items() if k not in reserved and _is_data(v)}
-        check_data(result, "script variable", _RUN_SCALARS)
-        iso_data(result)
+        _keep_as_data(result, "script variable")
         for name in [name for name in context if name not in result]:
             del context[name]  # the script deleted it (or turned it into a function)
         context.update(result)
