@@ -10,6 +10,7 @@ from engine.domain.errors import ModelProblem
 from engine.runtime.idioms import local, q
 from engine.runtime.juel import UntranslatableError, to_python
 from engine.runtime.properties import SPIFF, VENDORS
+from engine.runtime.zeebe_io_code import keep_outer, restore_outer, stash_name
 
 
 class Reporter:
@@ -90,6 +91,24 @@ def add_script(el: etree._Element, name: str, lines: list[str], first: bool) -> 
         return
     own = textwrap.dedent(existing.text or "").strip()  # XML text is indented with the element
     existing.text = "\n".join(part for part in ((code, own) if first else (own, code)) if part)
+
+
+def add_mappings(
+    el: etree._Element,
+    inputs: list[str],
+    outputs: list[str],
+    local_names: list[str],
+    stash_prefix: str,
+) -> None:
+    """Run input mapping code before the element's own pre-script and output code after its
+    post-script; the variables in local_names are local to the element (Camunda and Zeebe
+    inputs): what they covered is back when it ends, unless an output wrote them."""
+    covered = list(dict.fromkeys(local_names))
+    stash = stash_name(el.get("id", ""), stash_prefix)
+    keep = keep_outer(stash, covered) if covered else []
+    back = restore_outer(stash, covered) if covered else []
+    add_script(el, "preScript", keep + inputs, first=True)
+    add_script(el, "postScript", outputs + back, first=False)
 
 
 def translate(text: str, el: etree._Element, what: str, report: Reporter) -> str | None:

@@ -37,23 +37,14 @@ _CLOSE = {("op", ")"), ("op", "]")}
 
 
 def _arguments(tokens: list[Token], start: int) -> tuple[list[list[Token]], int] | None:
-    """The arguments of the call whose '(' is at start, split at top-level commas, and the index
-    of its ')'; None when the parentheses do not close."""
-    depth, args = 0, [[]]  # type: tuple[int, list[list[Token]]]
+    """The arguments of the call whose '(' is at start, and the index of its ')'; None when the
+    parentheses do not close."""
+    depth = 0
     for i in range(start, len(tokens)):
-        token = tokens[i]
-        if token in _OPEN:
-            depth += 1
-            if depth == 1:
-                continue
-        elif token in _CLOSE:
-            depth -= 1
-            if depth == 0:
-                return ([] if args == [[]] else args), i
-        elif token == ("op", ",") and depth == 1:
-            args.append([])
-            continue
-        args[-1].append(token)
+        depth += tokens[i] in _OPEN
+        depth -= tokens[i] in _CLOSE
+        if depth == 0:
+            return split_items(tokens[start + 1 : i]), i
     return None
 
 
@@ -94,24 +85,25 @@ def feel_contexts(tokens: list[Token], translate: Translate) -> list[Token]:
         close = next((j for j in range(i + 1, len(out)) if out[j] == ("op", "}")), None)
         if close is None:
             raise ContextError("an unclosed '{'")
-        entries = _split(out[i + 1 : close])
+        entries = split_items(out[i + 1 : close])
         out[i : close + 1] = [("py", "{" + ", ".join(_entry(e, translate) for e in entries) + "}")]
     if any(token in {("op", "}"), ("op", ":")} for token in out):
         raise ContextError("a '}' or ':' outside a context")
     return out
 
 
-def _split(inner: list[Token]) -> list[list[Token]]:
-    entries: list[list[Token]] = [[]]
+def split_items(inner: list[Token]) -> list[list[Token]]:
+    """The comma-separated items of a list, a call or a context (commas inside brackets kept)."""
+    items: list[list[Token]] = [[]]
     depth = 0
     for token in inner:
         depth += token in _OPEN
         depth -= token in _CLOSE
         if token == ("op", ",") and depth == 0:
-            entries.append([])
+            items.append([])
         else:
-            entries[-1].append(token)
-    return [] if entries == [[]] else entries
+            items[-1].append(token)
+    return [] if items == [[]] else items
 
 
 def _entry(entry: list[Token], translate: Translate) -> str:

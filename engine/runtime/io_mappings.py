@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from lxml import etree
 
-from engine.runtime.dialect_tools import Reporter, add_script, translate
+from engine.runtime.dialect_tools import Reporter, add_mappings, translate
 from engine.runtime.idioms import local
 from engine.runtime.juel import is_foreign
 from engine.runtime.properties import CAMUNDA
-from engine.runtime.zeebe_io_code import keep_outer, restore_outer, stash_name
 
 
 def _mapping_value(param: etree._Element, report: Reporter) -> str | None:
@@ -91,24 +90,20 @@ def io_mappings(root: etree._Element, report: Reporter) -> None:
     output parameter of the same name maps it out.
     """
     for io in list(root.iter(f"{{{CAMUNDA}}}inputOutput")):
-        task = io.getparent().getparent()
-        pre: list[str] = []
-        post: list[str] = []
-        inputs: list[str] = []
-        outputs: set[str] = set()
+        inputs: list[tuple[str, str]] = []
+        outputs: list[tuple[str, str]] = []
         for param in io:
             if not isinstance(param.tag, str) or not param.get("name"):
                 continue
             value = _mapping_value(param, report)
-            if value is None:
-                continue
-            name = str(param.get("name"))
-            is_input = local(param) == "inputParameter"
-            (inputs.append(name) if is_input else outputs.add(name))
-            (pre if is_input else post).append(f"{name} = {value}")
-        covered = [n for n in dict.fromkeys(inputs) if n not in outputs]
-        stash = stash_name(task.get("id", ""), "camunda_outer_")
-        keep = keep_outer(stash, covered) if covered else []
-        back = restore_outer(stash, covered) if covered else []
-        add_script(task, "preScript", keep + pre, first=True)  # the task's pre-script reads them
-        add_script(task, "postScript", post + back, first=False)  # outputs map what it left
+            if value is not None:
+                side = inputs if local(param) == "inputParameter" else outputs
+                side.append((str(param.get("name")), value))
+        written = {name for name, _ in outputs}
+        add_mappings(
+            io.getparent().getparent(),
+            [f"{name} = {value}" for name, value in inputs],
+            [f"{name} = {value}" for name, value in outputs],
+            [name for name, _ in inputs if name not in written],
+            "camunda_outer_",
+        )

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from engine.runtime.feel_functions import ContextError, feel_calls, feel_contexts
+from engine.runtime.feel_functions import ContextError, feel_calls, feel_contexts, split_items
 
 __all__ = ["UntranslatableError", "is_foreign", "to_python"]
 
@@ -259,13 +259,8 @@ def _position(inner: list[tuple[str, str]]) -> str:
 
 def _list_literal(inner: list[tuple[str, str]]) -> str:
     """Python for the items of a FEEL list `[a, "b", 3]`: values, variables and their paths."""
-    items: list[list[tuple[str, str]]] = [[]]
-    for token in inner:
-        if token == ("op", ","):
-            items.append([])
-        else:
-            items[-1].append(token)
-    if items == [[]]:
+    items = split_items(inner)
+    if not items:
         return "[]"
     if any(not item or any(t in {("op", "("), ("op", "[")} for t in item) for item in items):
         raise UntranslatableError("a list of anything but values and variables")

@@ -161,35 +161,29 @@ def _mktime(t: Any) -> float:
     return CaseDateTime(*tuple(t)[:6]).timestamp()
 
 
+def _methods(kind: type, names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: getattr(kind, name) for name in names}
+
+
+def _limits(kind: type) -> dict[str, Any]:
+    """A date type's constants: its least and greatest values and its resolution."""
+    return {name: getattr(kind, name) for name in ("min", "max", "resolution")}
+
+
 def _build() -> dict[str, StandIn]:
     zone = StandIn("timezone", timezone, timezone, {"utc": UTC})
-    delta = StandIn(
-        "timedelta",
-        timedelta,
-        timedelta,
-        {"min": timedelta.min, "max": timedelta.max, "resolution": timedelta.resolution},
-    )
+    delta = StandIn("timedelta", timedelta, timedelta, _limits(timedelta))
     day_time = StandIn(
         "time", time_of_day, time_of_day, {"fromisoformat": time_of_day.fromisoformat}
     )
     day_names = ("today", "fromtimestamp", "fromisoformat", "fromordinal", "fromisocalendar")
-    day = StandIn(
-        "date",
-        CaseDate,
-        date,
-        {name: getattr(CaseDate, name) for name in day_names}
-        | {"min": date.min, "max": date.max, "resolution": date.resolution},
-    )
+    day = StandIn("date", CaseDate, date, _methods(CaseDate, day_names) | _limits(date))
     stamp_names = (
         *("now", "today", "utcnow", "fromtimestamp", "utcfromtimestamp", "fromisoformat"),
         *("strptime", "combine", "fromordinal", "fromisocalendar"),
     )
     moment = StandIn(
-        "datetime",
-        CaseDateTime,
-        datetime,
-        {name: getattr(CaseDateTime, name) for name in stamp_names}
-        | {"min": datetime.min, "max": datetime.max, "resolution": datetime.resolution},
+        "datetime", CaseDateTime, datetime, _methods(CaseDateTime, stamp_names) | _limits(datetime)
     )
     # `datetime` is also the module, as SpiffWorkflow's tutorial uses it (datetime.datetime.now()).
     module = {"datetime": moment, "date": day, "time": day_time, "timedelta": delta}
@@ -237,39 +231,24 @@ def _iso(value: Any) -> Any:
     if isinstance(value, (date, time_of_day)):
         return value.isoformat()
     if type(value) is dict:
-        return {k: _iso(v) for k, v in value.items()}
+        items = {k: _iso(v) for k, v in value.items()}
+        return items if any(items[k] is not v for k, v in value.items()) else value
     if type(value) in _SEQUENCES:
-        return [_iso(v) for v in value]
+        converted = [_iso(v) for v in value]  # a container holding a date becomes a list
+        return (
+            converted if any(a is not b for a, b in zip(converted, value, strict=True)) else value
+        )
     return value
-
-
-def _holds_dates(value: Any) -> bool:
-    # Level by level, as script_data walks data: most containers hold only plain scalars, which
-    # issuperset(map(type, ...)) sees in C.
-    level = [value]
-    while level:
-        below: list[Any] = []
-        for item in level:
-            kind = type(item)
-            if kind is dict:
-                item = item.values()
-            elif kind not in _SEQUENCES:
-                if isinstance(item, DATE_TYPES):
-                    return True
-                continue
-            if not _SCALARS.issuperset(map(type, item)):
-                below += [v for v in item if type(v) not in _SCALARS]
-        level = below
-    return False
 
 
 def iso_data(values: dict[str, Any]) -> None:
     """Replace, in place, every date, time, datetime and timedelta in values by ISO-8601 text.
 
-    Call it on data check_data has bounded: the walk counts aliased containers once per use.
+    Call it on data check_data has bounded and found dates in; a container without a date is
+    kept as it is.
     """
     for name, value in values.items():
-        if type(value) not in _SCALARS and _holds_dates(value):
+        if type(value) not in _SCALARS:
             values[name] = _iso(value)
 
 

@@ -16,7 +16,7 @@ import re
 
 from lxml import etree
 
-from engine.runtime.dialect_tools import Reporter, add_script
+from engine.runtime.dialect_tools import Reporter, add_mappings
 from engine.runtime.idioms import fresh_id, local, q
 from engine.runtime.juel import UntranslatableError, to_python
 from engine.runtime.properties import SPIFF, ZEEBE
@@ -24,11 +24,8 @@ from engine.runtime.service_task import MERGE_RESULT
 from engine.runtime.zeebe_io_code import (
     Mapping,
     input_code,
-    keep_outer,
     output_code,
     reading_result,
-    restore_outer,
-    stash_name,
     with_result,
 )
 
@@ -135,12 +132,9 @@ def _on_activity(el: etree._Element, inputs: Params, outputs: Params, report: Re
         read = [Mapping(m.target, reading_result(m.python)) for _, m in outputs]
         outputs_code = with_result(result, output_code(read))
     written = {m.target[0] for _, m in outputs}
-    covered = [n for n in dict.fromkeys(_local_names(el, inputs, outputs)) if n not in written]
-    stash = stash_name(el.get("id", ""))
-    keep = keep_outer(stash, covered) if covered else []
-    back = restore_outer(stash, covered) if covered else []
-    add_script(el, "preScript", keep + input_code([m for _, m in inputs]), first=True)
-    add_script(el, "postScript", outputs_code + back, first=False)
+    local_names = [n for n in _local_names(el, inputs, outputs) if n not in written]
+    inputs_code = input_code([m for _, m in inputs])
+    add_mappings(el, inputs_code, outputs_code, local_names, "zeebe_outer_")
 
 
 def _local_names(el: etree._Element, inputs: Params, outputs: Params) -> list[str]:

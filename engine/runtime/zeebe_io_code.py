@@ -29,7 +29,7 @@ class Mapping:
     python: str
 
 
-def stash_name(element_id: str, prefix: str = "zeebe_outer_") -> str:
+def stash_name(element_id: str, prefix: str) -> str:
     """The variable keeping, while the element runs, the values its inputs cover."""
     return prefix + re.sub(r"\W", "_", element_id)
 
