@@ -1,4 +1,4 @@
-"""The column of each located model problem: where its element's tag starts on the line.
+"""Where a model problem is: its element's file, line and id, and the column of its tag.
 
 lxml gives an element's line, not its column; the XSD check gives both. A problem found on an
 element (or one of its children) is pointed at the `<` of that element's tag on its line when the
@@ -11,7 +11,23 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 
+from lxml import etree
+
 from engine.domain.errors import ModelProblem
+
+
+def element_problem(
+    file: str, el: etree._Element, message: str, fix: str, severity: str = "error"
+) -> ModelProblem:
+    """A problem located at an element: its file, line and id."""
+    return ModelProblem(
+        message,
+        file=file,
+        line=el.sourceline,
+        element_id=el.get("id", ""),
+        fix=fix,
+        severity=severity,
+    )
 
 
 def with_columns(problems: list[ModelProblem], files: Mapping[str, bytes]) -> list[ModelProblem]:

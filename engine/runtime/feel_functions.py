@@ -31,7 +31,8 @@ FUNCTIONS: dict[tuple[tuple[str, ...], int], str] = {
     (("starts", "with"), 2): "({0}).startswith({1})",
     (("ends", "with"), 2): "({0}).endswith({1})",
 }
-_NAMES = {words for words, _ in FUNCTIONS}
+# Longest names first, so `string join` is not read as a call of `string`.
+_NAMES = sorted({words for words, _ in FUNCTIONS}, key=len, reverse=True)
 _OPEN = {("op", "("), ("op", "[")}
 _CLOSE = {("op", ")"), ("op", "]")}
 
@@ -53,7 +54,7 @@ def feel_calls(tokens: list[Token], translate: Translate) -> list[Token]:
     out = list(tokens)
     i = len(out) - 1
     while i >= 0:  # from the right, so an argument's own calls are rewritten first
-        for words in sorted(_NAMES, key=len, reverse=True):
+        for words in _NAMES:
             end = i + len(words)
             if tuple(t[1] for t in out[i:end]) != words or out[end : end + 1] != [("op", "(")]:
                 continue

@@ -10,8 +10,6 @@ from collections.abc import Callable, Iterator
 
 from lxml import etree
 
-from engine.domain.errors import ModelProblem
-
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 INTERNAL_IDS = {"Start", "End", "Root"}
@@ -31,20 +29,6 @@ def q(tag: str) -> str:
 def local(el: etree._Element) -> str:
     """Local tag name ('' for comments and processing instructions)."""
     return etree.QName(el).localname if isinstance(el.tag, str) else ""
-
-
-def element_problem(
-    file: str, el: etree._Element, message: str, fix: str, severity: str = "error"
-) -> ModelProblem:
-    """A problem located at an element: its file, line and id."""
-    return ModelProblem(
-        message,
-        file=file,
-        line=el.sourceline,
-        element_id=el.get("id", ""),
-        fix=fix,
-        severity=severity,
-    )
 
 
 def _all_ids(root: etree._Element) -> set[str]:

@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterator, Mapping
 from lxml import etree
 
 from engine.domain.errors import ModelProblem
-from engine.runtime.idioms import REPORTED, element_problem
+from engine.runtime.columns import element_problem
+from engine.runtime.idioms import REPORTED
 from engine.runtime.properties import element_properties
 from engine.runtime.script_names import lane_owner_assignments, unavailable_names
 from engine.runtime.scripting import check_expression, check_script

@@ -13,7 +13,7 @@ from __future__ import annotations
 from lxml import etree
 
 from engine.domain.errors import ModelProblem
-from engine.runtime.idioms import element_problem as _problem
+from engine.runtime.columns import element_problem as _problem
 from engine.runtime.idioms import local, q
 
 EVENTS = (

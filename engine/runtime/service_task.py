@@ -11,7 +11,6 @@ A task that names its result variable, and SpiffArena's operators, keep the libr
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
@@ -25,16 +24,12 @@ class ServiceTask(SpiffServiceTask):  # type: ignore[misc]
     """SpiffWorkflow's service task; with MERGE_RESULT, the answer's keys become variables."""
 
     def _execute(self, task: Any) -> bool:
+        done = bool(super()._execute(task))  # the library stores the answer under its name
         if self.result_variable != MERGE_RESULT:
-            return bool(super()._execute(task))
-        result = task.workflow.script_engine.call_service(
-            task,
-            operation_name=self.operation_name,
-            operation_params=self.evaluate_params(task),
-        )
-        answer = json.loads(result)
+            return done
+        answer = task.data.pop(MERGE_RESULT)
         if answer is None:
-            return True
+            return done
         if not isinstance(answer, dict) or not all(isinstance(k, str) for k in answer):
             raise WorkflowTaskException(
                 f"connector '{self.operation_name}' answered {type(answer).__name__}, not an "
@@ -42,4 +37,4 @@ class ServiceTask(SpiffServiceTask):  # type: ignore[misc]
                 task=task,
             )
         task.data.update(answer)
-        return True
+        return done
