@@ -20,8 +20,10 @@ MAX_SIZE = 1_000_000  # items or characters one operation may build
 MAX_DATA_ITEMS = 1_000_000  # container items (counted with repeats) in the data a script leaves
 MAX_DATA_DEPTH = 100  # nesting of task data; the serializer and deep copies recurse
 
+# The scalars of JSON, which most values are.
+JSON_SCALARS = frozenset({type(None), bool, int, float, str})
 # What task data may hold: what the workflow serializer stores (sets and tuples become lists).
-DATA_SCALARS = frozenset({type(None), bool, int, float, str, datetime, timedelta, UUID})
+DATA_SCALARS = JSON_SCALARS | {datetime, timedelta, UUID}
 _TEXT = (str, bytes)
 _CONTAINERS = (dict, list, tuple, set, frozenset)
 

@@ -25,6 +25,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from datetime import time as time_of_day
 from typing import Any
 
+from engine.runtime.script_data import JSON_SCALARS
 from engine.runtime.timekeeping import CASE_ZONE, current_now
 
 DATE_TYPES = (datetime, date, time_of_day, timedelta)
@@ -248,11 +249,10 @@ def iso_data(values: dict[str, Any]) -> None:
     kept as it is.
     """
     for name, value in values.items():
-        if type(value) not in _SCALARS:
+        if type(value) not in JSON_SCALARS:
             values[name] = _iso(value)
 
 
-_SCALARS = frozenset({type(None), bool, int, float, str})
 _SEQUENCES = (list, tuple, set, frozenset)
 # The exact types model code may hold besides the stored scalars (script_data.DATA_SCALARS);
 # iso_data turns them into text before the data is kept.

@@ -18,7 +18,7 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScript
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from engine.runtime.script_budget import run_with_budget
-from engine.runtime.script_data import DATA_SCALARS, check_data, check_render
+from engine.runtime.script_data import DATA_SCALARS, JSON_SCALARS, check_data, check_render
 from engine.runtime.script_dates import DATE_SCALARS, DATE_TYPES, STAND_INS, iso_data
 from engine.runtime.script_errors import (
     ScriptError,
@@ -107,7 +107,6 @@ def compile_code(source: str, mode: str) -> CodeType:
 _PLAIN = DATA_SCALARS | {dict, list, tuple, set}
 # What model code may hold while it runs; dates become ISO-8601 text before they are kept.
 _RUN_SCALARS = DATA_SCALARS | DATE_SCALARS
-_JSON_SCALARS = frozenset({type(None), bool, int, float, str})
 _UNDATED_SCALARS = DATA_SCALARS - frozenset(DATE_TYPES)
 
 
@@ -173,7 +172,7 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[mis
         code = compile_code(expression, "eval")
         scope = self._scope(context, external_context or {})
         value = self._run(eval, code, scope)
-        if type(value) not in _JSON_SCALARS:
+        if type(value) not in JSON_SCALARS:
             holder = {"value": value}
             _keep_as_data(holder, "the expression's")  # a timer, a payload: dates as text
             value = holder["value"]

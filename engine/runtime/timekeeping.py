@@ -21,15 +21,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
-from zoneinfo import ZoneInfo
 
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as _spiff_timer
+
+from engine.calendar.office_hours import VN_TZ
 
 if TYPE_CHECKING:
     from engine.runtime.connectors import ConnectorRegistry
 
 # Local time of the engine whatever the host's zone: a naive date in a model is Vietnamese time.
-CASE_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+CASE_ZONE = VN_TZ
 
 
 class Calendar(Protocol):
