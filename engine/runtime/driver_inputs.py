@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import re
 import textwrap
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -27,50 +28,53 @@ START = datetime(2025, 3, 3, 1, 0, tzinfo=UTC)
 _MISSING = re.compile(r"name '(\w+)' is not defined|KeyError: '(\w+)'|no attribute or key '(\w+)'")
 
 
+def _task_specs(model: LoadedModel) -> Iterator[Any]:
+    """Every task spec of the model's process and of the processes it calls."""
+    for spec in [model.spec, *model.subprocess_specs.values()]:
+        yield from spec.task_specs.values()
+
+
 def start_conditions(model: LoadedModel) -> list[str]:
     """Every condition, loop cardinality and conditional event of the model, as written."""
     texts = []
-    for spec in [model.spec, *model.subprocess_specs.values()]:
-        for task_spec in spec.task_specs.values():
-            for cond, _ in getattr(task_spec, "cond_task_specs", []) or []:
-                text = getattr(cond, "args", [cond])[0]
-                if isinstance(text, str):
-                    texts.append(text)
-            for attr in ("condition", "cardinality"):
-                value = getattr(task_spec, attr, None)
-                if isinstance(value, str):
-                    texts.append(value)
-            definition = getattr(task_spec, "event_definition", None)
-            for item in getattr(definition, "event_definitions", [definition]):
-                if type(item).__name__ == "ConditionalEventDefinition":
-                    expression = getattr(item, "expression", None)
-                    if isinstance(expression, str):
-                        texts.append(expression)
+    for task_spec in _task_specs(model):
+        for cond, _ in getattr(task_spec, "cond_task_specs", []) or []:
+            text = getattr(cond, "args", [cond])[0]
+            if isinstance(text, str):
+                texts.append(text)
+        for attr in ("condition", "cardinality"):
+            value = getattr(task_spec, attr, None)
+            if isinstance(value, str):
+                texts.append(value)
+        definition = getattr(task_spec, "event_definition", None)
+        for item in getattr(definition, "event_definitions", [definition]):
+            if type(item).__name__ == "ConditionalEventDefinition":
+                expression = getattr(item, "expression", None)
+                if isinstance(expression, str):
+                    texts.append(expression)
     return texts
 
 
 def timer_inputs(model: LoadedModel) -> dict[str, Any]:
     """Variables a timer reads as its whole value (e.g. ${reservationTime}): an ISO date."""
     found: dict[str, Any] = {}
-    for spec in [model.spec, *model.subprocess_specs.values()]:
-        for task_spec in spec.task_specs.values():
-            definition = getattr(task_spec, "event_definition", None)
-            for item in getattr(definition, "event_definitions", [definition]):
-                expression = getattr(item, "expression", None)
-                if isinstance(item, TimerEventDefinition) and isinstance(expression, str):
-                    if expression.strip().isidentifier():
-                        found[expression.strip()] = (START + timedelta(days=1)).isoformat()
+    for task_spec in _task_specs(model):
+        definition = getattr(task_spec, "event_definition", None)
+        for item in getattr(definition, "event_definitions", [definition]):
+            expression = getattr(item, "expression", None)
+            if isinstance(item, TimerEventDefinition) and isinstance(expression, str):
+                if expression.strip().isidentifier():
+                    found[expression.strip()] = (START + timedelta(days=1)).isoformat()
     return found
 
 
 def collection_inputs(model: LoadedModel) -> dict[str, Any]:
     """Lists multi-instance activities iterate over, as a start form would bring them."""
     found: dict[str, Any] = {}
-    for spec in [model.spec, *model.subprocess_specs.values()]:
-        for task_spec in spec.task_specs.values():
-            name = getattr(getattr(task_spec, "data_input", None), "bpmn_id", None)
-            if isinstance(name, str) and name.isidentifier():
-                found[name] = [1, 2]
+    for task_spec in _task_specs(model):
+        name = getattr(getattr(task_spec, "data_input", None), "bpmn_id", None)
+        if isinstance(name, str) and name.isidentifier():
+            found[name] = [1, 2]
     return found
 
 
